@@ -1,0 +1,212 @@
+"""The `goldenhour` command: operate the bot and its data from one place.
+
+Every failure an operator can cause (no token, bad pack, unwritable database) ends in one readable
+line and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from bot import __version__
+from bot.settings import ConfigError, Settings, setup_logging
+
+log = logging.getLogger("goldenhour")
+
+PERMISSIONS_INTEGER = 274878000128
+"""View Channels, Send Messages, Send Messages in Threads, Manage Messages, Embed Links,
+Read Message History (Manage Messages only matters for the optional spoiler guard's repost)."""
+
+TOKEN_HELP = f"""\
+DISCORD_TOKEN is not set, so the bot can't connect to Discord.
+
+To get a token:
+  1. Open https://discord.com/developers/applications and create an application.
+  2. Under "Bot", reset and copy the token; put it in a file named .env here:
+       DISCORD_TOKEN=your-token-here
+     (see .env.example for every setting).
+  3. Under "OAuth2 > URL Generator", tick the scopes `bot` and `applications.commands`,
+     give it the permissions integer {PERMISSIONS_INTEGER}, and open the URL to invite the bot.
+  4. Run this command again.
+
+To try everything offline, without a token:
+  goldenhour console          (an interactive simulated server; type /about, /character baek, ...)
+  goldenhour stats            (what the data pack holds)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if getattr(args, "pack", None):
+            settings = _replace(settings, data_pack=Path(args.pack))
+        if getattr(args, "database", None):
+            settings = _replace(settings, database=Path(args.database))
+        setup_logging(settings.log_level)
+        return int(args.handler(settings, args) or 0)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _replace(settings: Settings, **changes: Any) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="goldenhour", description="Golden Hour: spoiler-safe fan-server bot.")
+    parser.add_argument("--version", action="version", version=f"goldenhour {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[..., int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--pack", help="data pack folder (default: GOLDENHOUR_DATA_PACK)")
+        p.add_argument("--database", help="SQLite file (default: GOLDENHOUR_DATABASE)")
+        p.set_defaults(handler=handler)
+        return p
+
+    command("run", cmd_run, "run the bot (seeds an empty database first)")
+    command("seed", cmd_seed, "validate the data pack, then load it in one transaction")
+    command("validate", cmd_validate, "check the data pack without writing anything")
+    command("stats", cmd_stats, "show what the database holds")
+    backup = command("backup", cmd_backup, "copy the database with SQLite's online backup")
+    backup.add_argument("path", help="where to write the copy")
+    command("sync", cmd_sync, "register the slash commands with Discord now")
+    return parser
+
+
+def _run(coro: Coroutine[Any, Any, int]) -> int:
+    return asyncio.run(coro)
+
+
+async def _open_store(settings: Settings) -> Any:
+    from bot.store import Store, StoreError
+
+    settings.check_database_path()
+    try:
+        return await Store.open(settings.database)
+    except StoreError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _print_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    print(f"{len(problems)} problem(s) in the data pack.", file=sys.stderr)
+
+
+def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ingest import ingest
+    from bot.pack import load_pack
+
+    result = load_pack(settings.data_pack)
+    if not result.ok or result.pack is None:
+        _print_problems(result.problems)
+        return 1
+    pack = result.pack
+    passages, sentences = ingest(pack)
+    print(
+        f"{pack.manifest.title}: OK — {len(pack.characters)} characters, {len(pack.people)} people, "
+        f"{len(pack.episodes)} episodes, {len(pack.questions)} trivia questions, "
+        f"{len(passages)} passages, {len(sentences)} quotable sentences."
+    )
+    return 0
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.seeding import seed
+
+    async def go() -> int:
+        store = await _open_store(settings)
+        try:
+            result = await seed(store, settings.data_pack)
+        finally:
+            await store.close()
+        if not result.ok:
+            _print_problems(result.problems)
+            print("Nothing was changed: the previous content is still in place.", file=sys.stderr)
+            return 1
+        print(f"Seeded {settings.database} from {settings.data_pack}:")
+        _print_counts(result.counts)
+        return 0
+
+    return _run(go())
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    width = max(map(len, counts), default=0)
+    for label, value in counts.items():
+        print(f"  {label:<{width}}  {value}")
+
+
+def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    async def go() -> int:
+        store = await _open_store(settings)
+        try:
+            from bot.seeding import ensure_seeded
+
+            seeded = await ensure_seeded(store, settings.data_pack)
+            if seeded is not None and not seeded.ok:
+                _print_problems(seeded.problems)
+                return 1
+            info = await store.pack_info()
+            counts = await store.content_counts()
+            version = await store.schema_version()
+        finally:
+            await store.close()
+        print(f"{info.get('title', '?')} ({info.get('platform', '?')}), seeded {info.get('seeded_at', '?')}")
+        print(f"database {settings.database}, schema version {version}")
+        _print_counts(counts)
+        return 0
+
+    return _run(go())
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    target = Path(args.path)
+    if target.exists():
+        raise ConfigError(f"{target} already exists; choose a new file for the backup.")
+    if not target.parent.is_dir():
+        raise ConfigError(f"The folder {target.parent} does not exist.")
+
+    async def go() -> int:
+        store = await _open_store(settings)
+        try:
+            await store.backup(target)
+        finally:
+            await store.close()
+        print(f"Backed up {settings.database} to {target}")
+        return 0
+
+    return _run(go())
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.token:
+        print(TOKEN_HELP, file=sys.stderr)
+        return 2
+    from bot.runtime import run_bot
+
+    return _run(run_bot(settings, sync_only=False))
+
+
+def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.token:
+        print(TOKEN_HELP, file=sys.stderr)
+        return 2
+    from bot.runtime import run_bot
+
+    return _run(run_bot(settings, sync_only=True))
+

@@ -1,0 +1,1 @@
+"""Discord cogs: thin glue from interactions to services and the renderer."""

@@ -1,0 +1,54 @@
+"""Shared fixtures: a fresh database per test, the real pack, and a simulated Discord server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.offline import OfflineDiscord
+from bot.runtime import GoldenHourBot
+from bot.seeding import seed
+from bot.settings import Settings
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_PACK = ROOT / "data" / "trauma-code"
+MINI_PACK = Path(__file__).resolve().parent / "fixtures" / "mini-pack"
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "token": None, "database": tmp_path / "test.db", "data_pack": REAL_PACK, "dev_guild_id": None,
+        "log_level": "WARNING", "spoiler_guard": False,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "test.db")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def seeded_store(store: Store) -> Store:
+    result = await seed(store, REAL_PACK)
+    assert result.ok, result.problems
+    return store
+
+
+async def start_sim(store: Store, tmp_path: Path, **settings: object) -> OfflineDiscord:
+    bot = GoldenHourBot(settings=make_settings(tmp_path, **settings), store=store, sync_commands=False)
+    return await OfflineDiscord.start(bot)
+
+
+@pytest.fixture
+async def sim(seeded_store: Store, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
+    """The real bot, cogs loaded, on a seeded database, inside a simulated server."""
+    simulated = await start_sim(seeded_store, tmp_path)
+    yield simulated
+    await simulated.bot.close()
