@@ -300,7 +300,8 @@ class OfflineDiscord:
             "version": 1, "guild_id": str(self.guild_id), "channel_id": str(sim_channel.id),
             "channel": sim_channel.payload(self.guild_id), "member": self.users[user].member_payload(),
             "app_permissions": str(BOT_PERMISSIONS.value), "locale": "en-US", "guild_locale": "en-US",
-            "entitlements": [], "attachment_size_limit": 10_485_760, "authorizing_integration_owners": {"0": str(self.guild_id)}, "context": 0,
+            "entitlements": [], "attachment_size_limit": 10_485_760, "context": 0,
+            "authorizing_integration_owners": {"0": str(self.guild_id)},
         }
 
     async def _dispatch(self, payload: dict[str, Any], pressed: SentMessage | None = None) -> Exchange:

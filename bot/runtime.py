@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.errors import NotAllowed, UserError
 from bot.settings import ConfigError, Settings
+from bot.spoilers import SpoilerPolicy
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class GoldenHourBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.spoilers = SpoilerPolicy(store)
         self.sync_on_start = sync_commands
         self.version = __version__
 

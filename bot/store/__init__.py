@@ -7,9 +7,10 @@ module's work.
 
 from bot.store.base import StoreBase, StoreError
 from bot.store.content import ContentQueries
+from bot.store.rules import RuleQueries
 
 
-class Store(ContentQueries, StoreBase):
+class Store(RuleQueries, ContentQueries, StoreBase):
     """Open with `await Store.open(path)`; `":memory:"` works for tests."""
 
 
