@@ -82,6 +82,7 @@ class Person(Cited):
 
 class Character(Person):
     unnamed: bool = False
+    episode: int | None = None  # set when the character's existence is itself a reveal
     actor: Text | None = None
     actor_source: Text | None = None
     actor_evidence: Text | None = None
@@ -287,7 +288,7 @@ class _Checker:
 
     def run(self) -> None:
         manifest = self.pack.manifest
-        self.cite("manifest.yaml", "manifest", "premiere", manifest.premiere_source, manifest.premiere_evidence)
+        self.cite("manifest.yaml", "manifest", "premiere_", manifest.premiere_source, manifest.premiere_evidence)
         self.figures("characters.yaml", self.pack.characters)
         self.figures("people.yaml", self.pack.people)
         self.unique_ids()
@@ -297,16 +298,18 @@ class _Checker:
         self.questions()
 
     def cite(self, file: str, item: str, fld: str, source: str | None, evidence: str | None) -> None:
+        """Check one citation; `fld` is the key path prefix of its `source`/`evidence` pair
+        ("" for an item's own top-level pair, "actor_" for the actor's, "facts[2]." for a fact's)."""
         if not source or not evidence:
-            self.loader.problem(file, item, fld, "needs both a source and an evidence phrase")
+            self.loader.problem(file, item, f"{fld}evidence", "needs both a source and an evidence phrase")
             return
         if source not in self.pack.documents:
             if source not in self.pack.sources:
-                self.loader.problem(file, item, f"{fld}.source", f"unknown source {source!r}")
+                self.loader.problem(file, item, f"{fld}source", f"unknown source {source!r}")
             return
         if normalize_space(evidence) not in self.normalized[source]:
             self.loader.problem(
-                file, item, f"{fld}.evidence", f"phrase not found verbatim in {source}: {evidence!r}"
+                file, item, f"{fld}evidence", f"phrase not found verbatim in {source}: {evidence!r}"
             )
 
     def episode(self, file: str, item: str, fld: str, episode: int | None) -> None:
@@ -317,20 +320,21 @@ class _Checker:
     def figures(self, file: str, figures: list[Person]) -> None:
         for figure in figures:
             item = f"id {figure.id}"
-            self.cite(file, item, "bio", figure.source, figure.evidence)
+            self.cite(file, item, "", figure.source, figure.evidence)
             if isinstance(figure, Character):
+                self.episode(file, item, "episode", figure.episode)
                 if figure.actor:
-                    self.cite(file, item, "actor", figure.actor_source, figure.actor_evidence)
+                    self.cite(file, item, "actor_", figure.actor_source, figure.actor_evidence)
                 if figure.unnamed and figure.actor:
                     self.loader.problem(file, item, "actor", "an unnamed figure cannot have a named actor")
             for i, alias in enumerate(figure.aliases):
-                self.cite(file, item, f"aliases[{i}]", alias.source, alias.evidence)
+                self.cite(file, item, f"aliases[{i}].", alias.source, alias.evidence)
                 self.episode(file, item, f"aliases[{i}].episode", alias.episode)
             for i, rel in enumerate(figure.relationships):
-                self.cite(file, item, f"relationships[{i}]", rel.source, rel.evidence)
+                self.cite(file, item, f"relationships[{i}].", rel.source, rel.evidence)
                 self.episode(file, item, f"relationships[{i}].episode", rel.episode)
             for i, fact in enumerate(figure.facts):
-                self.cite(file, item, f"facts[{i}]", fact.source, fact.evidence)
+                self.cite(file, item, f"facts[{i}].", fact.source, fact.evidence)
                 self.episode(file, item, f"facts[{i}].episode", fact.episode)
 
     def unique_ids(self) -> None:
@@ -374,13 +378,13 @@ class _Checker:
             if numbers.count(episode.number) > 1:
                 self.loader.problem(file, item, "number", "episode listed twice")
             if episode.title:
-                self.cite(file, item, "title", episode.title.source, episode.title.evidence)
+                self.cite(file, item, "title.", episode.title.source, episode.title.evidence)
             if episode.covered and not (episode.summary and episode.recap):
                 self.loader.problem(file, item, "recap", "a covered episode needs a summary and recap lines")
             if not episode.covered and episode.recap:
                 self.loader.problem(file, item, "recap", "an episode marked not covered cannot have a recap")
             for i, line in enumerate(episode.recap):
-                self.cite(file, item, f"recap[{i}]", line.source, line.evidence)
+                self.cite(file, item, f"recap[{i}].", line.source, line.evidence)
             for i, keyword in enumerate(episode.spoiler_keywords):
                 if not any(keyword.casefold() in text for text in self.lowered.values()):
                     self.loader.problem(file, item, f"spoiler_keywords[{i}]", f"{keyword!r} is in no document")
@@ -407,4 +411,4 @@ class _Checker:
             if len(set(options)) != len(options):
                 self.loader.problem(file, item, "wrong", "the four options must be distinct (one correct answer)")
             self.episode(file, item, "episode", question.episode)
-            self.cite(file, item, "evidence", question.source, question.evidence)
+            self.cite(file, item, "", question.source, question.evidence)

@@ -36,12 +36,13 @@ class ContentQueries(StoreBase):
             figures += [("person", p) for p in pack.people]
             await db.executemany(
                 "INSERT INTO figures (id, kind, name, unnamed, role, actor, actor_source, actor_evidence,"
-                " bio, source, evidence, position) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " bio, source, evidence, position, episode) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         f.id, kind, f.name, int(getattr(f, "unnamed", False)), f.role,
                         getattr(f, "actor", None), getattr(f, "actor_source", None),
                         getattr(f, "actor_evidence", None), f.bio, f.source, f.evidence, i,
+                        getattr(f, "episode", None),
                     )
                     for i, (kind, f) in enumerate(figures)
                 ],

@@ -40,7 +40,8 @@ MIGRATIONS: list[tuple[int, str]] = [
             id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('character', 'person')),
             name TEXT NOT NULL, unnamed INTEGER NOT NULL DEFAULT 0, role TEXT NOT NULL,
             actor TEXT, actor_source TEXT, actor_evidence TEXT,
-            bio TEXT NOT NULL, source TEXT NOT NULL, evidence TEXT NOT NULL, position INTEGER NOT NULL
+            bio TEXT NOT NULL, source TEXT NOT NULL, evidence TEXT NOT NULL, position INTEGER NOT NULL,
+            episode INTEGER  -- set when the figure's very existence is a reveal
         );
         CREATE TABLE aliases (
             figure_id TEXT NOT NULL REFERENCES figures(id) ON DELETE CASCADE,

@@ -1,0 +1,83 @@
+"""The store's connection settings and migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, StoreError
+from bot.store.migrations import LATEST_VERSION, MIGRATIONS
+
+
+async def test_migrations_build_schema_from_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == LATEST_VERSION
+        tables = {row[0] for row in await store.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"figures", "quotes", "quotes_fts", "guild_settings", "audit_log", "member_progress"} <= tables
+        assert await store.scalar("PRAGMA journal_mode") == "wal"
+        assert await store.scalar("PRAGMA foreign_keys") == 1
+        assert await store.scalar("PRAGMA busy_timeout") == 5000
+    finally:
+        await store.close()
+
+
+async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    store = await Store.open(path)
+    await store.set_meta("marker", "kept")
+    await store.close()
+    store = await Store.open(path)
+    try:
+        assert await store.get_meta("marker") == "kept"
+        assert await store.schema_version() == LATEST_VERSION
+    finally:
+        await store.close()
+
+
+async def test_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer than this code"):
+        await Store.open(path)
+
+
+async def test_a_failing_migration_leaves_the_version_unchanged(tmp_path: Path, monkeypatch) -> None:
+    import bot.store.base as base
+
+    broken = [*MIGRATIONS, (LATEST_VERSION + 1, "CREATE TABLE meta (oops TEXT);")]  # meta already exists
+    monkeypatch.setattr(base, "MIGRATIONS", broken)
+    monkeypatch.setattr(base, "LATEST_VERSION", LATEST_VERSION + 1)
+    with pytest.raises(StoreError, match=f"Migration {LATEST_VERSION + 1} failed"):
+        await Store.open(tmp_path / "broken.db")
+    with sqlite3.connect(tmp_path / "broken.db") as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+
+
+async def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("this is not sqlite " * 100)
+    with pytest.raises(StoreError, match="not a usable SQLite database"):
+        await Store.open(path)
+
+
+async def test_transaction_rolls_back_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as db:
+            await db.execute("INSERT INTO meta (key, value) VALUES ('half', 'done')")
+            raise RuntimeError("boom")
+    assert await store.get_meta("half") is None
+
+
+async def test_backup_is_a_readable_copy(seeded_store: Store, tmp_path: Path) -> None:
+    target = tmp_path / "copy.db"
+    await seeded_store.backup(target)
+    copy = await Store.open(target)
+    try:
+        assert await copy.content_counts() == await seeded_store.content_counts()
+    finally:
+        await copy.close()
