@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = command("backup", cmd_backup, "copy the database with SQLite's online backup")
     backup.add_argument("path", help="where to write the copy")
     command("sync", cmd_sync, "register the slash commands with Discord now")
+    console = command("console", cmd_console, "try the bot offline in a simulated server (no token needed)")
+    console.add_argument("-c", dest="commands", action="append", metavar="LINE",
+                         help="run this line and exit (repeatable), e.g. -c '/recap episode:3'")
     return parser
 
 
@@ -200,6 +203,36 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runtime import run_bot
 
     return _run(run_bot(settings, sync_only=False))
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    import logging as logging_
+
+    from bot.console import run_console
+    from bot.offline import OfflineDiscord
+    from bot.runtime import GoldenHourBot
+    from bot.seeding import ensure_seeded
+
+    logging_.getLogger().setLevel(max(logging_.WARNING, logging_.getLogger().level))  # keep the screen for the bot
+    logging_.getLogger("discord").setLevel(logging_.ERROR)
+
+    async def go() -> int:
+        store = await _open_store(settings)
+        try:
+            seeded = await ensure_seeded(store, settings.data_pack)
+            if seeded is not None and not seeded.ok:
+                _print_problems(seeded.problems)
+                return 1
+            bot = GoldenHourBot(settings=settings, store=store, sync_commands=False)
+            sim = await OfflineDiscord.start(bot)
+            try:
+                return await run_console(sim, args.commands)
+            finally:
+                await bot.close()
+        finally:
+            await store.close()
+
+    return _run(go())
 
 
 def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:

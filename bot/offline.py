@@ -212,6 +212,7 @@ class OfflineDiscord:
         self.messages: dict[int, SentMessage] = {}
         self.requests: list[Request] = []
         self.fail: Callable[[Request], Exception | None] | None = None  # inject HTTP failures
+        self.watchers: list[Callable[[SentMessage], None]] = []  # told of every message sent or edited
         self._exchange: Exchange | None = None
         self._adapter = _WebhookAdapter(self)
         self._interaction_channels: dict[str, int] = {}  # interaction token -> channel id
@@ -421,6 +422,8 @@ class OfflineDiscord:
     def _touch(self, message: SentMessage) -> SentMessage:
         if self._exchange is not None:
             self._exchange.messages.append(message)
+        for watcher in self.watchers:
+            watcher(message)
         return message
 
     def _respond(self, route: Route, request: Request) -> Any:

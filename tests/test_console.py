@@ -1,0 +1,50 @@
+"""The offline console runs the real tree and shows replies as text."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.console import run_console
+from bot.offline import OfflineDiscord
+from tests.conftest import ROOT
+
+
+async def run(sim: OfflineDiscord, *lines: str) -> str:
+    out = io.StringIO()
+    assert await run_console(sim, list(lines), out=out) == 0
+    return out.getvalue()
+
+
+async def test_about_renders_embed_as_text(sim: OfflineDiscord) -> None:
+    text = await run(sim, "/about")
+    assert "(only you can see this)" in text
+    assert "┃ Golden Hour — The Trauma Code: Heroes on Call" in text
+    assert "▸ Sources" in text
+
+
+async def test_meta_commands_switch_user_and_channel_and_report_errors(sim: OfflineDiscord) -> None:
+    text = await run(sim, ":as moderator", ":channel spoilers", ":as nobody", "/nope", ":press 1", "hello")
+    assert "You are now moderator." in text and "You are now in #spoilers." in text
+    assert "! unknown user" in text
+    assert "! no command /nope" in text
+    assert "! no message with buttons yet" in text
+    assert "Commands start with /" in text
+
+
+async def test_interactive_mode_reads_until_quit(sim: OfflineDiscord) -> None:
+    lines = iter(["/about", ":quit", "/about"])
+    out = io.StringIO()
+    assert await run_console(sim, None, out=out, read=lambda prompt: next(lines)) == 0
+    assert out.getvalue().count("Golden Hour — The Trauma Code") == 1
+
+
+def test_console_cli_runs_without_a_token(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--database", str(tmp_path / "c.db"), "-c", "/about"],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "> /about" in result.stdout and "The Trauma Code" in result.stdout
