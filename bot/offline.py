@@ -335,25 +335,35 @@ class OfflineDiscord:
             if not done:
                 return
 
+    def command_payload(self, line_or_name: str, *, user: str = "member", channel: str = "general",
+                        **options: Any) -> dict[str, Any]:
+        """The INTERACTION_CREATE payload Discord would send for a slash command."""
+        path = line_or_name.strip().lstrip("/").split()
+        command = self._find_command(path)
+        payload = self._base_payload(2, user, channel)
+        payload["data"] = {"id": str(snowflake()), "name": path[0], "type": 1,
+                           "options": self._options(command, path, options)}
+        return payload
+
+    def autocomplete_payload(self, line_or_name: str, focused: str, value: str, *, user: str = "member",
+                             channel: str = "general", **options: Any) -> dict[str, Any]:
+        path = line_or_name.strip().lstrip("/").split()
+        command = self._find_command(path)
+        payload = self._base_payload(4, user, channel)
+        payload["data"] = {"id": str(snowflake()), "name": path[0], "type": 1,
+                           "options": self._options(command, path, {**options, focused: value}, focused=focused)}
+        return payload
+
     async def command(self, line_or_name: str, *, user: str = "member", channel: str = "general",
                       **options: Any) -> Exchange:
         """Run a slash command: `command("/character", name="baek")` or `command("spoilers set", mode="off")`."""
-        path = line_or_name.strip().lstrip("/").split()
-        command = self._find_command(path)
-        data: dict[str, Any] = {"id": str(snowflake()), "name": path[0], "type": 1,
-                                "options": self._options(command, path, options)}
-        payload = self._base_payload(2, user, channel)
-        payload["data"] = data
-        return await self._dispatch(payload)
+        return await self._dispatch(self.command_payload(line_or_name, user=user, channel=channel, **options))
 
     async def autocomplete(self, line_or_name: str, focused: str, value: str, *, user: str = "member",
                            channel: str = "general", **options: Any) -> Exchange:
-        path = line_or_name.strip().lstrip("/").split()
-        command = self._find_command(path)
-        opts = self._options(command, path, {**options, focused: value}, focused=focused)
-        payload = self._base_payload(4, user, channel)
-        payload["data"] = {"id": str(snowflake()), "name": path[0], "type": 1, "options": opts}
-        return await self._dispatch(payload)
+        return await self._dispatch(
+            self.autocomplete_payload(line_or_name, focused, value, user=user, channel=channel, **options)
+        )
 
     async def message_command(self, name: str, message: SentMessage, *, user: str = "moderator",
                               channel: str = "general") -> Exchange:
