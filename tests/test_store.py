@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -81,3 +82,23 @@ async def test_backup_is_a_readable_copy(seeded_store: Store, tmp_path: Path) ->
         assert await copy.content_counts() == await seeded_store.content_counts()
     finally:
         await copy.close()
+
+
+async def test_a_cancelled_writer_never_leaves_the_connection_in_a_transaction(store: Store) -> None:
+    import asyncio
+
+    async def writer() -> None:
+        async with store.transaction() as db:
+            await db.execute("INSERT INTO meta (key, value) VALUES ('w', '1')")
+            await asyncio.sleep(10)
+
+    for delay in (0, 0.0001, 0.001, 0.01):
+        task = asyncio.create_task(writer())
+        await asyncio.sleep(delay)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        assert not store._db.in_transaction
+        assert await store.get_meta("w") is None
+    await store.set_meta("after", "ok")  # the connection is still usable
+    assert await store.get_meta("after") == "ok"

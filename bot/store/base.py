@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -15,6 +16,16 @@ import aiosqlite
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
+
+
+async def _finish(step: Any) -> None:
+    """Await a COMMIT/ROLLBACK to its end even if our task is cancelled meanwhile."""
+    task = asyncio.ensure_future(step)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
 
 
 class StoreError(Exception):
@@ -88,16 +99,28 @@ class StoreBase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error.
+
+        The connection is shared, so a cancelled caller must never leave it inside a transaction:
+        BEGIN, COMMIT and ROLLBACK run to completion even when the task awaiting them is cancelled.
+        """
         async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            begin = asyncio.ensure_future(self._db.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await begin
+                if self._db.in_transaction:
+                    await _finish(self._db.rollback())
+                raise
             try:
                 yield self._db
             except BaseException:
-                await self._db.rollback()
+                await _finish(self._db.rollback())
                 raise
             else:
-                await self._db.commit()
+                await _finish(self._db.commit())
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, params) as cursor:
