@@ -28,6 +28,8 @@ class Passage:
     headline: str  # the review's headline, or the article's title
     spoiler_flag: bool  # the review site's "may contain spoilers" banner
     paragraphs: tuple[str, ...]
+    spoils_episode: int | None = None  # what paragraphs from `spoilers_from` on can spoil (articles)
+    spoilers_from: int = 0
 
     @property
     def body(self) -> str:
@@ -40,6 +42,7 @@ class Sentence:
     passage_position: int
     position: int  # 1-based within the passage
     text: str
+    spoils: int | None = None  # the episode its place in the document gives away (see Source.spoils_episode)
 
 
 def ingest(pack: Pack) -> tuple[list[Passage], list[Sentence]]:
@@ -74,7 +77,12 @@ def split_reviews(source_id: str, text: str) -> list[Passage]:
 
 def article_passage(source: Source, text: str) -> Passage:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return Passage(source.id, 1, source.title, False, tuple(_paragraphs(lines)))
+    paragraphs = tuple(_paragraphs(lines))
+    spoilers_from = 0
+    if source.spoilers_after:
+        marker = source.spoilers_after.casefold()
+        spoilers_from = next((i for i, p in enumerate(paragraphs) if marker in p.casefold()), len(paragraphs))
+    return Passage(source.id, 1, source.title, False, paragraphs, source.spoils_episode, spoilers_from)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -126,11 +134,12 @@ def is_quotable(sentence: str) -> bool:
 def passage_sentences(passage: Passage) -> list[Sentence]:
     sentences: list[Sentence] = []
     seen: set[str] = set()
-    for paragraph in passage.paragraphs:
+    for index, paragraph in enumerate(passage.paragraphs):
         if is_heading(paragraph):
             continue
+        spoils = passage.spoils_episode if index >= passage.spoilers_from else None
         for text in split_sentences(paragraph):
             if is_quotable(text) and text.casefold() not in seen:
                 seen.add(text.casefold())
-                sentences.append(Sentence(passage.source, passage.position, len(sentences) + 1, text))
+                sentences.append(Sentence(passage.source, passage.position, len(sentences) + 1, text, spoils))
     return sentences

@@ -37,6 +37,10 @@ class Source(_Model):
     kind: Literal["fan-reviews", "explainer", "behind-the-scenes", "news"]
     format: Literal["reviews", "article"]
     author: Text | None = None
+    # An article that gives the plot away: its sentences (those after `spoilers_after`, a phrase of the
+    # document, when given) are taken to spoil up to `spoils_episode`.
+    spoils_episode: int | None = None
+    spoilers_after: Text | None = None
 
 
 class Manifest(_Model):
@@ -289,6 +293,15 @@ class _Checker:
     def run(self) -> None:
         manifest = self.pack.manifest
         self.cite("manifest.yaml", "manifest", "premiere_", manifest.premiere_source, manifest.premiere_evidence)
+        for index, source in enumerate(manifest.sources):
+            item = f"source {source.id}"
+            self.episode("manifest.yaml", item, f"sources[{index}].spoils_episode", source.spoils_episode)
+            if source.spoilers_after:
+                if source.spoils_episode is None:
+                    self.loader.problem("manifest.yaml", item, f"sources[{index}].spoilers_after",
+                                        "needs spoils_episode too")
+                self.cite("manifest.yaml", item, f"sources[{index}].spoilers_after_", source.id,
+                          source.spoilers_after)
         self.figures("characters.yaml", self.pack.characters)
         self.figures("people.yaml", self.pack.people)
         self.unique_ids()

@@ -74,3 +74,14 @@ def test_articles_are_one_passage_titled_like_the_source(pack: Pack) -> None:
 )
 def test_sentence_splitting(paragraph: str, expected: list[str]) -> None:
     assert split_sentences(paragraph) == expected
+
+
+def test_an_ending_explainer_spoils_the_finale_past_its_warning(pack: Pack) -> None:
+    _, sentences = ingest(pack)
+    explainer = [s for s in sentences if s.source == "ending-explained"]
+    before = [s for s in explainer if s.spoils is None]
+    after = [s for s in explainer if s.spoils == 8]
+    assert before and after and len(before) + len(after) == len(explainer)
+    assert all(b.position < a.position for b in before for a in after)
+    assert any("finally approves" in s.text for s in after)  # the finale, with no keyword in it
+    assert all(s.spoils is None for s in sentences if s.source != "ending-explained")

@@ -96,3 +96,10 @@ def test_invalid_yaml_and_missing_file_are_reported_not_raised(pack_dir: Path) -
 def test_spoiler_keyword_must_occur_in_a_document(pack_dir: Path) -> None:
     edit(pack_dir, "episodes.yaml", lambda d: d["episodes"][1]["spoiler_keywords"].append("Purple Dragon"))
     assert problems(pack_dir) == [("episodes.yaml", "number 2", "spoiler_keywords[1]")]
+
+
+def test_a_spoiler_marker_must_be_in_its_document(pack_dir: Path) -> None:
+    edit(pack_dir, "manifest.yaml", lambda d: d["sources"][1].update(spoils_episode=2, spoilers_after="Beware!"))
+    assert problems(pack_dir) == [("manifest.yaml", "source article", "sources[1].spoilers_after_evidence")]
+    edit(pack_dir, "manifest.yaml", lambda d: d["sources"][1].update(spoils_episode=3, spoilers_after=None))
+    assert problems(pack_dir) == [("manifest.yaml", "source article", "sources[1].spoils_episode")]

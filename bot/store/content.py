@@ -107,7 +107,7 @@ class ContentQueries(StoreBase):
                     (
                         passage_ids[(s.source, s.passage_position)], s.position, s.text,
                         quote_episode(s.text, (s.source, s.passage_position) in flagged, keywords,
-                                      pack.manifest.episode_count),
+                                      pack.manifest.episode_count, s.spoils),
                     )
                     for s in sentences
                 ],
@@ -150,11 +150,15 @@ class ContentQueries(StoreBase):
         return int(value or 0)
 
 
-def quote_episode(text: str, flagged: bool, keywords: list[tuple[int, str]], episode_count: int) -> int | None:
-    """What a sentence can spoil: the latest episode whose keyword it names; a review the site flags as
-    spoiling is taken to spoil the whole run, since the flag doesn't say which episode."""
+def quote_episode(text: str, flagged: bool, keywords: list[tuple[int, str]], episode_count: int,
+                  spoils: int | None = None) -> int | None:
+    """What a sentence can spoil: the latest episode whose keyword it names, or that its place in a
+    spoiler article gives away; a review the site flags as spoiling is taken to spoil the whole run,
+    since the flag doesn't say which episode."""
     lowered = text.casefold()
     episodes = [n for n, k in keywords if re.search(rf"(?<!\w){re.escape(k.casefold())}(?!\w)", lowered)]
+    if spoils is not None:
+        episodes.append(spoils)
     if flagged:
         episodes.append(episode_count)
     return max(episodes, default=None)
