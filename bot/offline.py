@@ -27,6 +27,7 @@ APPLICATION_ID = 100_000_000_000_000_001
 BOT_USER_ID = APPLICATION_ID
 GUILD_ID = 200_000_000_000_000_001
 MODERATOR_ROLE_ID = 300_000_000_000_000_002
+BOT_ROLE_ID = 300_000_000_000_000_003
 EVERYONE_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, read_message_history=True, use_application_commands=True
 )
@@ -217,6 +218,7 @@ class OfflineDiscord:
         self._adapter = _WebhookAdapter(self)
         self._interaction_channels: dict[str, int] = {}  # interaction token -> channel id
         self._pressed: SentMessage | None = None  # the message whose component is being clicked
+        self._db_calls_in_flight = 0
 
     @classmethod
     async def start(cls, bot: Any) -> OfflineDiscord:
@@ -239,6 +241,7 @@ class OfflineDiscord:
         self.add_user("moderator", MODERATOR_PERMISSIONS)
         self.add_user("helper", EVERYONE_PERMISSIONS, roles=[MODERATOR_ROLE_ID])
         self._register_guild()
+        self._count_db_calls()
         await bot.setup_hook()
 
     @staticmethod
@@ -284,6 +287,20 @@ class OfflineDiscord:
         guild._add_member(discord.Member(data=me, guild=guild, state=state))  # type: ignore[arg-type]
         self._registered = True
 
+    def set_bot_permissions(self, permissions: discord.Permissions) -> None:
+        """Give the bot a role with `permissions` in the simulated server, as its invite would.
+
+        Interactions already carry the invite's permissions (`app_permissions`); this is for code that
+        asks the guild cache, like `channel.permissions_for(guild.me)` in a message listener. Call it
+        again after `add_channel`, which rebuilds the cached guild.
+        """
+        guild, state = self.guild, self.bot._connection
+        role = discord.Role(guild=guild, state=state, data={
+            "id": str(BOT_ROLE_ID), "name": "Golden Hour", "permissions": str(permissions.value), "position": 2,
+            "color": 0, "hoist": False, "managed": True, "mentionable": False})
+        guild._add_role(role)
+        guild.me._roles = discord.utils.SnowflakeList([BOT_ROLE_ID])
+
     @property
     def guild(self) -> discord.Guild:
         guild = self.bot.get_guild(self.guild_id)
@@ -320,20 +337,45 @@ class OfflineDiscord:
             self._exchange, self._pressed = None, None
         return exchange
 
-    async def settle(self, baseline: set[asyncio.Task[Any]] | None = None, idle: float = 0.02) -> None:
+    async def settle(self, baseline: set[asyncio.Task[Any]] | None = None, idle: float = 0.02,
+                     patience: float = 5.0) -> None:
         """Run the tasks started since `baseline` until they finish or all sit waiting on a timer
-        (a game clock, a view timeout) for `idle` seconds."""
+        (a game clock, a view timeout) for `idle` seconds.
+
+        A quiet window while a database call is still running in aiosqlite's thread is not idleness:
+        on a loaded machine that thread can take longer than `idle`, so we keep waiting (up to
+        `patience` seconds) rather than return before the bot has answered.
+        """
         baseline = baseline if baseline is not None else set()
         current = asyncio.current_task()
-        for _ in range(500):
+        deadline = asyncio.get_running_loop().time() + patience
+        for _ in range(10_000):
             await asyncio.sleep(0)
             pending = [t for t in asyncio.all_tasks()
                        if t is not current and t not in baseline and not t.done() and not _is_view_timer(t)]
             if not pending:
                 return
             done, _ = await asyncio.wait(pending, timeout=idle)
-            if not done:
+            if not done and (self._db_calls_in_flight == 0 or asyncio.get_running_loop().time() > deadline):
                 return
+
+    def _count_db_calls(self) -> None:
+        """Wrap the store's aiosqlite connection so `settle` knows when a query is still running."""
+        store = getattr(self.bot, "store", None)
+        connection = getattr(store, "_db", None)
+        if connection is None or getattr(connection, "_golden_hour_counted", False):
+            return
+        original = connection._execute
+
+        async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+            self._db_calls_in_flight += 1
+            try:
+                return await original(fn, *args, **kwargs)
+            finally:
+                self._db_calls_in_flight -= 1
+
+        connection._execute = counted
+        connection._golden_hour_counted = True
 
     def command_payload(self, line_or_name: str, *, user: str = "member", channel: str = "general",
                         **options: Any) -> dict[str, Any]:
@@ -410,6 +452,87 @@ class OfflineDiscord:
         message.exchange = await self._dispatch({"type": "MESSAGE_CREATE", "d": data})  # type: ignore[attr-defined]
         return message
 
+    async def command_answered(self, line_or_name: str, *, user: str = "member", channel: str = "general",
+                               limit: float = 5.0, **options: Any) -> Exchange:
+        """Like `command`, but keeps running the bot until the interaction has been answered (up to
+        `limit` seconds): `settle` stops after 20 ms without progress, which a handler doing several
+        database round trips on a loaded machine can outlast."""
+        return await self.dispatch_answered(
+            self.command_payload(line_or_name, user=user, channel=channel, **options), limit=limit)
+
+    async def dispatch_answered(self, payload: dict[str, Any], *, pressed: SentMessage | None = None,
+                                limit: float = 5.0) -> Exchange:
+        """Dispatch an interaction payload and run the bot until it has been answered (see `command_answered`)."""
+        async_context.set(self._adapter)
+        exchange = Exchange()
+        self._exchange, self._pressed = exchange, pressed
+        baseline = asyncio.all_tasks()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        try:
+            self.bot._connection.parse_interaction_create(payload)
+            await self.settle(baseline)
+            while exchange.callback is None and loop.time() < deadline:
+                await asyncio.sleep(0.005)
+                await self.settle(baseline)
+        finally:
+            self._exchange, self._pressed = None, None
+        return exchange
+
+    async def command_with_members(self, line_or_name: str, *, user: str = "member", channel: str = "general",
+                                   **options: Any) -> Exchange:
+        """Like `command`, for user/member options: pass sim user names (`member="helper"`); the payload
+        carries them in `resolved`, as Discord sends them, so discord.py hands the command a Member."""
+        named = {key: self.users[value] for key, value in options.items()
+                 if isinstance(value, str) and value in self.users}
+        payload = self.command_payload(line_or_name, user=user, channel=channel,
+                                       **{**options, **{key: str(u.id) for key, u in named.items()}})
+        payload["data"]["resolved"] = {
+            "users": {str(u.id): u.user_payload() for u in named.values()},
+            "members": {str(u.id): {k: v for k, v in u.member_payload().items() if k != "user"}
+                        for u in named.values()},
+        }
+        return await self.dispatch_answered(payload)
+
+    async def press_all(self, message: SentMessage, clicks: list[tuple[str, str | int]]) -> dict[str, list[Request]]:
+        """Many members click at the same instant: every INTERACTION_CREATE is parsed before any handler
+        runs, so the handlers really interleave. `clicks` is (user, button) pairs, buttons as in `press`;
+        returns each user's requests (their interaction callback and follow-ups), in order."""
+        async_context.set(self._adapter)
+        exchange = Exchange()
+        self._exchange, self._pressed = exchange, message
+        baseline = asyncio.all_tasks()
+        tokens: dict[str, str] = {}
+        channel = next((n for n, c in self.channels.items() if c.id == message.channel_id), "general")
+        try:
+            for user, button in clicks:
+                buttons = message.buttons()
+                target = buttons[button - 1] if isinstance(button, int) else next(
+                    b for b in buttons if button in (b.get("label"), b.get("custom_id")))
+                payload = self._base_payload(3, user, channel)
+                payload["data"] = {"custom_id": target["custom_id"], "component_type": 2}
+                payload["message"] = message.payload(self.guild_id)
+                tokens[payload["token"]] = user
+                self.bot._connection.parse_interaction_create(payload)
+            await self.settle(baseline)
+        finally:
+            self._exchange, self._pressed = None, None
+        by_user: dict[str, list[Request]] = {user: [] for user in tokens.values()}
+        for request in exchange.requests:
+            parts = request.path.split("/")
+            token = parts[3] if len(parts) > 3 and parts[1] in ("interactions", "webhooks") else None
+            if token in tokens:
+                by_user[tokens[token]].append(request)
+        return by_user
+
+    def add_guild(self, guild_id: int = GUILD_ID + 1) -> OfflineDiscord:
+        """A second simulated server on the same bot, with its own "general" and "spoilers" channels.
+
+        Its members are this server's members (the same Discord users, same names and ids), and it
+        shares this one's HTTP seam, messages and request log, as one bot connected to two servers would.
+        """
+        return _SiblingGuild(self, guild_id)
+
     # -- the HTTP seam ------------------------------------------------------------------------------
 
     async def _http_request(self, route: Route, *, files: Any = None, form: Any = None, **kwargs: Any) -> Any:
@@ -475,8 +598,8 @@ class OfflineDiscord:
                 return None
             return message.payload(self.guild_id)
         if request.method == "PUT" and "/commands" in path:
-            return [{**c, "id": str(snowflake()), "application_id": str(APPLICATION_ID), "version": "1"}
-                    for c in (request.json or [])]  # type: ignore[union-attr]
+            return [{"description": "", **c, "id": str(snowflake()), "application_id": str(APPLICATION_ID),
+                     "version": "1"} for c in (request.json or [])]  # type: ignore[union-attr]
         return {}
 
     def _message_for(self, path: str, token: str) -> SentMessage:
@@ -573,3 +696,26 @@ def _not_found() -> discord.NotFound:
         reason = "Not Found"
 
     return discord.NotFound(_Response(), {"message": "Unknown Message", "code": 10008})  # type: ignore[arg-type]
+
+
+class _SiblingGuild(OfflineDiscord):
+    """Another server seen by the same bot (see `OfflineDiscord.add_guild`)."""
+
+    def __init__(self, parent: OfflineDiscord, guild_id: int) -> None:
+        super().__init__(parent.bot)
+        self.parent = parent
+        self.guild_id = guild_id
+        self.users = parent.users
+        self.messages = parent.messages
+        self.requests = parent.requests
+        self._interaction_channels = parent._interaction_channels
+        self.add_channel("general")
+        self.add_channel("spoilers")
+        self._register_guild()
+
+    async def _dispatch(self, payload: dict[str, Any], pressed: SentMessage | None = None) -> Exchange:
+        return await self.parent._dispatch(payload, pressed)
+
+    async def dispatch_answered(self, payload: dict[str, Any], *, pressed: SentMessage | None = None,
+                                limit: float = 5.0) -> Exchange:
+        return await self.parent.dispatch_answered(payload, pressed=pressed, limit=limit)

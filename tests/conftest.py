@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,11 +35,31 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     await opened.close()
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real pack seeded once per run; each test gets its own copy (seeding costs ~0.5 s)."""
+    import asyncio
+
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+
+    async def build() -> None:
+        template = await Store.open(path)
+        result = await seed(template, REAL_PACK)
+        assert result.ok, result.problems
+        await template._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await template.close()
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture
-async def seeded_store(store: Store) -> Store:
-    result = await seed(store, REAL_PACK)
-    assert result.ok, result.problems
-    return store
+async def seeded_store(seeded_template: Path, tmp_path: Path) -> AsyncIterator[Store]:
+    path = tmp_path / "test.db"
+    shutil.copyfile(seeded_template, path)
+    opened = await Store.open(path)
+    yield opened
+    await opened.close()
 
 
 async def start_sim(store: Store, tmp_path: Path, **settings: object) -> OfflineDiscord:
