@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.spoilers.masking import mask
-from bot.store import Store
+
+if TYPE_CHECKING:  # the store's mixins use the spoiler types, so import it lazily
+    from bot.store import Store
 
 DEFAULT_HORIZON = 0
+T = TypeVar("T")
 
 
 class Mode(enum.StrEnum):
@@ -51,19 +55,76 @@ class SpoilerRules:
         """`text` as it may be shown here: plain, masked, or a one-line withheld note."""
         treatment = self.treatment(episode)
         if treatment is Treatment.PLAIN:
-            return text if limit is None or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+            return _cut(text, limit)
         if treatment is Treatment.MASK:
             return mask(text, limit)
-        return withheld_note(episode)
+        return _cut(withheld_note(episode), limit)
+
+    def describe(self) -> str:
+        """One line for a footer: what these rules do, and where they come from."""
+        if self.mode is Mode.OFF:
+            what = "nothing masked"
+        else:
+            verb = "masked" if self.mode is Mode.MASK else "hidden"
+            what = f"episodes after {self.horizon} {verb}" if self.horizon else f"every episode {verb}"
+        return f"Spoilers: {what} ({self.origin})"
+
+
+def _cut(text: str, limit: int | None) -> str:
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…" if limit >= 1 else ""
 
 
 def withheld_note(episode: int | None) -> str:
     return f"🔒 Hidden here: spoils episode {episode}."
 
 
+@dataclass(frozen=True)
+class RulesExplained:
+    """Everything `/spoilers show` tells a moderator: each layer, and where each effective value comes from."""
+
+    server_mode: Mode | None  # None: not set, the default applies
+    server_horizon: int | None
+    rule_channel_id: int | None  # the channel whose override counts here (a thread's parent)
+    channel_mode: Mode | None  # None: no override, the server rule applies
+    channel_horizon: int | None
+    effective: SpoilerRules
+    mode_origin: str  # "default", "server rule" or "channel override"
+    horizon_origin: str
+
+
 class SpoilerPolicy:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    async def explain(self, guild_id: int | None, channel_id: int | None, *,
+                      parent_id: int | None = None) -> RulesExplained:
+        """The public rules of a channel, layer by layer: channel override > server rule > default.
+
+        A thread has no rules of its own: it follows its parent channel, so the override looked up
+        is the parent's.
+        """
+        server_mode = server_horizon = channel_mode = channel_horizon = None
+        rule_channel = parent_id or channel_id
+        if guild_id is not None:
+            server = await self.store.guild_settings(guild_id)
+            if server:
+                server_mode = Mode(server["spoiler_mode"]) if server["spoiler_mode"] is not None else None
+                server_horizon = server["horizon"]
+            if rule_channel is not None:
+                override = await self.store.channel_rule(guild_id, rule_channel)
+                if override:
+                    channel_mode = Mode(override["spoiler_mode"]) if override["spoiler_mode"] is not None else None
+                    channel_horizon = override["horizon"]
+        mode, mode_origin = _pick(channel_mode, server_mode, DEFAULT_MODE)
+        horizon, horizon_origin = _pick(channel_horizon, server_horizon, DEFAULT_HORIZON)
+        origins = {mode_origin, horizon_origin}
+        origin = next((o for o in ("channel override", "server rule") if o in origins), "default")
+        return RulesExplained(
+            server_mode, server_horizon, rule_channel, channel_mode, channel_horizon,
+            SpoilerRules(mode, horizon, origin), mode_origin, horizon_origin,
+        )
 
     async def rules_for(
         self,
@@ -78,27 +139,20 @@ class SpoilerPolicy:
 
         A private (ephemeral) reply uses the member's recorded progress as the horizon when there is
         one; since they told us how far they have watched, such a reply masks past it even where the
-        channel's mode is `off`.
+        channel's mode is `off`. Public replies never look at anyone's progress.
         """
-        mode, horizon, origin = DEFAULT_MODE, DEFAULT_HORIZON, "default"
-        if guild_id is not None:
-            server = await self.store.guild_settings(guild_id)
-            if server:
-                if server["spoiler_mode"] is not None:
-                    mode, origin = Mode(server["spoiler_mode"]), "server rule"
-                if server["horizon"] is not None:
-                    horizon, origin = server["horizon"], "server rule"
-            rule_channel = parent_id or channel_id
-            if rule_channel is not None:
-                override = await self.store.channel_rule(guild_id, rule_channel)
-                if override:
-                    if override["spoiler_mode"] is not None:
-                        mode = Mode(override["spoiler_mode"])
-                    if override["horizon"] is not None:
-                        horizon = override["horizon"]
-                    origin = "channel override"
+        rules = (await self.explain(guild_id, channel_id, parent_id=parent_id)).effective
         if private and user_id is not None:
             progress = await self.store.member_progress(user_id)
             if progress is not None:
-                return SpoilerRules(Mode.MASK if mode is Mode.OFF else mode, progress, "your progress")
-        return SpoilerRules(mode, horizon, origin)
+                mode = Mode.MASK if rules.mode is Mode.OFF else rules.mode
+                return SpoilerRules(mode, progress, "your progress")
+        return rules
+
+
+def _pick(channel: T | None, server: T | None, default: T) -> tuple[T, str]:
+    if channel is not None:
+        return channel, "channel override"
+    if server is not None:
+        return server, "server rule"
+    return default, "default"
