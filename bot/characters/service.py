@@ -1,0 +1,141 @@
+"""The character service: the matcher over the store, plus the details a card needs. Discord-free.
+
+The index is built once (`reload`, called from the cog's `cog_load`) and rebuilt when the content
+changes underneath it (a `goldenhour seed` while the bot runs): `refresh` compares a cheap content
+stamp before each command. Autocomplete never touches the database for matching: it runs on every
+keystroke.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.characters.matcher import CharacterIndex, Figure, Resolution, Suggestion, Visibility
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class AliasInfo:
+    name: str
+    kind: str
+    episode: int | None
+    source: str
+
+
+@dataclass(frozen=True)
+class RelationInfo:
+    to_id: str
+    to_name: str
+    to_kind: str
+    relation: str
+    episode: int | None
+    source: str
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    text: str
+    episode: int | None
+    source: str
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    """Everything the data says about one figure, unfiltered: the renderer applies the spoiler rules."""
+
+    figure: Figure
+    bio: str
+    bio_source: str
+    actor_source: str | None
+    aliases: list[AliasInfo] = field(default_factory=list)
+    relationships: list[RelationInfo] = field(default_factory=list)
+    facts: list[FactInfo] = field(default_factory=list)
+    source_titles: dict[str, str] = field(default_factory=dict)  # id -> title, for every source cited
+
+    def sources_cited(self) -> list[str]:
+        """Titles of the cited documents, in manifest order."""
+        return list(self.source_titles.values())
+
+
+@dataclass(frozen=True)
+class CastListing:
+    cast: list[Figure]  # characters with a named actor, in pack order
+    uncast: list[Figure]  # named characters whose actor no document gives
+    source_titles: list[str]  # documents the actor credits come from
+
+
+AUTOCOMPLETE_REFRESH_SECONDS = 30.0  # autocomplete checks for a reseed at most this often
+
+
+class CharacterService:
+    def __init__(self, store: Store, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.index = CharacterIndex([], [])
+        self._stamp: str | None = None
+        self._clock = clock
+        self._checked_at = clock()
+
+    async def reload(self) -> CharacterIndex:
+        """Rebuild the in-memory index from the store (safe to call any time; swaps atomically)."""
+        stamp = await self.store.figure_content_stamp()
+        index = CharacterIndex.from_rows(await self.store.figure_rows(), await self.store.figure_alias_rows())
+        self.index, self._stamp = index, stamp
+        return index
+
+    async def refresh(self) -> None:
+        """Rebuild only if the content was reseeded since the last build."""
+        self._checked_at = self._clock()
+        if await self.store.figure_content_stamp() != self._stamp:
+            await self.reload()
+
+    async def refresh_if_due(self) -> None:
+        """For autocomplete, which runs per keystroke: look at the store only every so often."""
+        if self._clock() - self._checked_at >= AUTOCOMPLETE_REFRESH_SECONDS:
+            await self.refresh()
+
+    def complete(self, query: str, allows: Visibility) -> list[Suggestion]:
+        return self.index.complete(query, allows)
+
+    async def resolve(self, query: str, allows: Visibility) -> Resolution:
+        await self.refresh()
+        return self.index.resolve(query, allows)
+
+    def figure(self, figure_id: str) -> Figure | None:
+        return self.index.figures.get(figure_id)
+
+    def cast(self) -> list[Figure]:
+        return self.index.cast()
+
+    def uncast(self) -> list[Figure]:
+        """Named characters the documents give no actor for (the cast list says so instead of guessing)."""
+        return [f for f in self.index.ordered() if not f.is_person and not f.actor and not f.unnamed]
+
+    async def cast_listing(self) -> CastListing:
+        await self.refresh()
+        cast = self.cast()
+        titles = await self.store.figure_source_titles({f.actor_source for f in cast if f.actor_source})
+        return CastListing(cast, self.uncast(), list(titles.values()))
+
+    async def card(self, figure_id: str) -> FigureCard | None:
+        row = await self.store.figure_by_id(figure_id)
+        figure = self.index.figures.get(figure_id)
+        if row is None or figure is None:
+            return None
+        aliases = [AliasInfo(a["name"], a["kind"], a["episode"], a["source"])
+                   for a in await self.store.figure_aliases(figure_id)]
+        relationships = [
+            RelationInfo(r["to_id"], r["to_name"], r["to_kind"], r["relation"], r["episode"], r["source"])
+            for r in await self.store.figure_relationships(figure_id)
+        ]
+        facts = [FactInfo(f["text"], f["episode"], f["source"]) for f in await self.store.figure_facts(figure_id)]
+        cited = {row["source"], *(a.source for a in aliases), *(r.source for r in relationships),
+                 *(f.source for f in facts)}
+        if row["actor_source"]:
+            cited.add(row["actor_source"])
+        return FigureCard(
+            figure=figure, bio=row["bio"], bio_source=row["source"], actor_source=row["actor_source"],
+            aliases=aliases, relationships=relationships, facts=facts,
+            source_titles=await self.store.figure_source_titles(cited),
+        )

@@ -1,0 +1,200 @@
+"""/character and /cast: Discord glue over `bot.characters.CharacterService`.
+
+The menus and buttons are `DynamicItem`s: their state (who asked, private or not, which page) lives
+in the custom_id, so they keep working after a restart and no view has to be kept in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.characters import CharacterService, Outcome
+from bot.errors import UserError
+from bot.interaction import spoiler_rules
+from bot.render.characters import (
+    EMPTY_QUERY,
+    GONE,
+    TOO_LONG,
+    ambiguity_prompt,
+    cast_page,
+    choice_name,
+    figure_embed,
+    not_found_message,
+    pick_options,
+    related_options,
+)
+
+if TYPE_CHECKING:
+    from bot.runtime import GoldenHourBot
+
+CAST_PAGE_SIZE = 15  # lines per /cast page; well inside an embed description
+NOT_YOURS = "This menu belongs to the member who ran the command; run it yourself to get your own."
+
+
+def _cog(interaction: discord.Interaction[Any]) -> Characters:
+    cog = interaction.client.get_cog("Characters")  # type: ignore[attr-defined]
+    assert isinstance(cog, Characters)
+    return cog
+
+
+async def _report(interaction: discord.Interaction[Any], error: Exception) -> None:
+    """Component callbacks bypass the tree's error handler: answer through the same function."""
+    from bot.runtime import answer_error
+
+    await answer_error(interaction, error)
+
+
+class PickFigure(discord.ui.DynamicItem[discord.ui.Select[Any]],
+                 template=r"gh:char:pick:(?P<owner>\d+):(?P<private>[01])"):
+    """The "which one did you mean?" menu; only the member who asked may pick."""
+
+    def __init__(self, owner: int, private: bool, options: list[discord.SelectOption]) -> None:
+        super().__init__(discord.ui.Select(custom_id=f"gh:char:pick:{owner}:{int(private)}",
+                                           placeholder="Pick the one you meant", options=options))
+        self.owner, self.private = owner, private
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Select[Any],
+                             match: re.Match[str], /) -> PickFigure:
+        return cls(int(match["owner"]), match["private"] == "1", item.options)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            if interaction.user.id != self.owner:
+                raise UserError(NOT_YOURS)
+            await _cog(interaction).show_card(interaction, self.item.values[0], private=self.private, replace=True)
+        except Exception as error:
+            await _report(interaction, error)
+
+
+class RelatedFigure(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"gh:char:related"):
+    """"Look up next" on a card: anyone may use it; the answer is private, under their own progress."""
+
+    def __init__(self, options: list[discord.SelectOption]) -> None:
+        super().__init__(discord.ui.Select(custom_id="gh:char:related", placeholder="Look up someone related",
+                                           options=options))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Select[Any],
+                             match: re.Match[str], /) -> RelatedFigure:
+        return cls(item.options)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await _cog(interaction).show_card(interaction, self.item.values[0], private=True, replace=False)
+        except Exception as error:
+            await _report(interaction, error)
+
+
+class CastPager(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                template=r"gh:cast:(?P<direction>prev|next):(?P<owner>\d+):(?P<page>\d+)"):
+    """◀ / ▶ on /cast; `page` is the page the button leads to. Only the requester pages."""
+
+    def __init__(self, direction: str, owner: int, page: int, *, disabled: bool = False) -> None:
+        label = "◀ Previous" if direction == "prev" else "Next ▶"
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
+                                           custom_id=f"gh:cast:{direction}:{owner}:{page}"))
+        self.owner, self.page = owner, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+                             match: re.Match[str], /) -> CastPager:
+        return cls(match["direction"], int(match["owner"]), int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            if interaction.user.id != self.owner:
+                raise UserError(NOT_YOURS)
+            page, view = await _cog(interaction).cast_message(self.owner, self.page)
+            await interaction.response.edit_message(embed=page, view=view)
+        except Exception as error:
+            await _report(interaction, error)
+
+
+class Characters(commands.Cog):
+    def __init__(self, bot: GoldenHourBot) -> None:
+        self.bot = bot
+        self.service = CharacterService(bot.store)
+        self.cast_page_size = CAST_PAGE_SIZE
+
+    async def cog_load(self) -> None:
+        await self.service.reload()
+        self.bot.add_dynamic_items(PickFigure, RelatedFigure, CastPager)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(PickFigure, RelatedFigure, CastPager)
+
+    @app_commands.command(name="character", description="Look up a character or a real person from the show")
+    @app_commands.describe(
+        name="A name, nickname, title (“Dr. Baek”) or actor; pick from the list or type your own",
+        private="Only you see the reply, with spoilers shown up to your own progress",
+    )
+    async def character(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100],
+                        private: bool = False) -> None:
+        rules = await spoiler_rules(interaction, private=private)
+        result = await self.service.resolve(name, rules.allows)
+        if result.outcome is Outcome.EMPTY:
+            raise UserError(EMPTY_QUERY)
+        if result.outcome is Outcome.TOO_LONG:
+            raise UserError(TOO_LONG)
+        if result.outcome is Outcome.NOT_FOUND:
+            raise UserError(not_found_message(name, result.figures))
+        if result.outcome is Outcome.AMBIGUOUS:
+            view = discord.ui.View(timeout=None)
+            view.add_item(PickFigure(interaction.user.id, private, pick_options(result.figures)))
+            await interaction.response.send_message(ambiguity_prompt(name), view=view, ephemeral=private)
+            return
+        await self.show_card(interaction, result.figure.id, private=private, replace=False)
+
+    @character.autocomplete("name")
+    async def character_name_autocomplete(self, interaction: discord.Interaction,
+                                          current: str) -> list[app_commands.Choice[str]]:
+        # The same rules the reply will use: the member's progress once they have set private:True.
+        private = bool(getattr(interaction.namespace, "private", False))
+        rules = await spoiler_rules(interaction, private=private)
+        await self.service.refresh_if_due()
+        return [app_commands.Choice(name=choice_name(s), value=s.figure.id)
+                for s in self.service.complete(current, rules.allows)]
+
+    @app_commands.command(name="cast", description="Who plays whom: the actors the documents name")
+    async def cast(self, interaction: discord.Interaction) -> None:
+        page, view = await self.cast_message(interaction.user.id, 1)
+        await interaction.response.send_message(embed=page, view=view or discord.utils.MISSING)
+
+    # -- shared by the command and the components ---------------------------------------------------------
+
+    async def show_card(self, interaction: discord.Interaction[Any], figure_id: str, *, private: bool,
+                        replace: bool) -> None:
+        """Send (or, from the "which one?" menu, turn that message into) the card for `figure_id`."""
+        rules = await spoiler_rules(interaction, private=private)
+        card = await self.service.card(figure_id)
+        if card is None:
+            raise UserError(GONE)
+        options = related_options(card, rules)
+        view = discord.ui.View(timeout=None)
+        if options:
+            view.add_item(RelatedFigure(options))
+        if replace:
+            await interaction.response.edit_message(content=None, embed=figure_embed(card, rules), view=view)
+        else:
+            await interaction.response.send_message(embed=figure_embed(card, rules), view=view, ephemeral=private)
+
+    async def cast_message(self, owner: int, page: int) -> tuple[discord.Embed, discord.ui.View | None]:
+        listing = await self.service.cast_listing()
+        rendered = cast_page(listing.cast, listing.uncast, listing.source_titles, page, self.cast_page_size)
+        if rendered.pages == 1:
+            return rendered.embed, None
+        view = discord.ui.View(timeout=None)
+        view.add_item(CastPager("prev", owner, max(rendered.page - 1, 1), disabled=rendered.page == 1))
+        view.add_item(CastPager("next", owner, min(rendered.page + 1, rendered.pages),
+                                disabled=rendered.page == rendered.pages))
+        return rendered.embed, view
+
+
+async def setup(bot: GoldenHourBot) -> None:
+    await bot.add_cog(Characters(bot))

@@ -1,0 +1,71 @@
+"""Character lookup queries: figures (characters and real people), their aliases, relationships, facts.
+
+The matcher loads every figure and alias once into memory (`figure_rows`, `figure_alias_rows`);
+a card loads one figure's details by id. Method names carry a `figure_` prefix so they cannot clash
+with another mixin's on `Store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.store.base import StoreBase
+
+
+class CharacterQueries(StoreBase):
+    async def figure_rows(self) -> list[dict[str, Any]]:
+        """Every figure, characters first, in pack order (the order the data pack lists them)."""
+        rows = await self.fetchall(
+            "SELECT id, kind, name, unnamed, role, actor, actor_source, position, episode FROM figures"
+            " ORDER BY kind = 'person', position"
+        )
+        return [dict(row) for row in rows]
+
+    async def figure_alias_rows(self) -> list[dict[str, Any]]:
+        rows = await self.fetchall(
+            "SELECT figure_id, name, kind, episode FROM aliases ORDER BY figure_id, position"
+        )
+        return [dict(row) for row in rows]
+
+    async def figure_by_id(self, figure_id: str) -> dict[str, Any] | None:
+        row = await self.fetchone("SELECT * FROM figures WHERE id = ?", (figure_id,))
+        return dict(row) if row else None
+
+    async def figure_aliases(self, figure_id: str) -> list[dict[str, Any]]:
+        rows = await self.fetchall(
+            "SELECT name, kind, episode, note, source, evidence FROM aliases WHERE figure_id = ? ORDER BY position",
+            (figure_id,),
+        )
+        return [dict(row) for row in rows]
+
+    async def figure_relationships(self, figure_id: str) -> list[dict[str, Any]]:
+        """Relationships with the target's canonical name and kind, so a card can name who it points at."""
+        rows = await self.fetchall(
+            "SELECT r.to_id, r.relation, r.episode, r.source, r.evidence,"
+            " t.name AS to_name, t.kind AS to_kind, t.unnamed AS to_unnamed"
+            " FROM relationships r JOIN figures t ON t.id = r.to_id"
+            " WHERE r.figure_id = ? ORDER BY r.position",
+            (figure_id,),
+        )
+        return [dict(row) for row in rows]
+
+    async def figure_facts(self, figure_id: str) -> list[dict[str, Any]]:
+        rows = await self.fetchall(
+            "SELECT text, episode, source, evidence FROM facts WHERE figure_id = ? ORDER BY position",
+            (figure_id,),
+        )
+        return [dict(row) for row in rows]
+
+    async def figure_source_titles(self, source_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Source id -> human title, in manifest order; all sources when `source_ids` is None."""
+        rows = await self.fetchall("SELECT id, title FROM sources ORDER BY position")
+        wanted = None if source_ids is None else set(source_ids)
+        return {row["id"]: row["title"] for row in rows if wanted is None or row["id"] in wanted}
+
+    async def figure_content_stamp(self) -> str | None:
+        """Changes with every seed: the matcher rebuilds its index when it differs from the one it built."""
+        return await self.scalar(
+            "SELECT (SELECT group_concat(value, '|') FROM pack_info WHERE key IN ('pack_id', 'seeded_at'))"
+            " || '|' || (SELECT COUNT(*) FROM figures) || '|' || (SELECT COUNT(*) FROM aliases)"
+        )
