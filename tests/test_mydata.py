@@ -1,0 +1,120 @@
+"""/mydata through the real command tree and its confirmation view: see, delete, leaderboard opt-out."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.offline import OfflineDiscord
+from bot.trivia.clock import ManualClock
+from bot.trivia.engine import TriviaEngine
+
+EPHEMERAL = 64
+
+
+def engine(sim: OfflineDiscord) -> TriviaEngine:
+    cog = sim.bot.get_cog("Trivia")
+    assert cog is not None
+    return cog.engine  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.fixture
+async def game_sim(sim: OfflineDiscord) -> OfflineDiscord:
+    engine(sim).clock = ManualClock()
+    engine(sim).rng = random.Random(5)
+    return sim
+
+
+def uid(sim: OfflineDiscord, name: str) -> int:
+    return sim.users[name].id
+
+
+async def play_one_question(sim: OfflineDiscord, answers: dict[str, bool], *, close: bool = True) -> None:
+    """Start a one-question game in #general; each named member answers right (True) or wrong."""
+    await sim.command_answered("/trivia start", questions=1)
+    await engine(sim).settle()
+    game = engine(sim).game_in(sim.channels["general"].id)
+    assert game is not None and game.current is not None
+    correct = game.current.correct
+    message = [m for m in sim.messages.values() if m.channel_id == sim.channels["general"].id and m.buttons()][-1]
+    for name, is_right in answers.items():
+        await sim.press(message, (correct if is_right else (correct + 1) % 4) + 1, user=name)
+    if close:
+        await engine(sim).advance(20)
+
+
+async def test_show_lists_everything_stored_privately(game_sim: OfflineDiscord) -> None:
+    sim = game_sim
+    other = sim.add_guild()
+    await sim.bot.store.set_member_progress(uid(sim, "member"), 3)
+    await play_one_question(sim, {"member": True})
+    await play_one_question(other, {"member": False})
+    reply = await sim.command_answered("/mydata show")
+    message = reply.message
+    assert message.ephemeral
+    text = message.text()
+    assert "Episode 3" in text
+    assert "1 answered · 1 right · 20 points" in text  # this server
+    assert "1 server: 1 answered · 0 points" in text  # the other one, summed and unnamed
+    assert str(other.guild_id) not in text
+    assert "2 stored answers" in text and "Listed" in text
+
+
+async def test_delete_needs_the_members_confirmation(game_sim: OfflineDiscord) -> None:
+    sim = game_sim
+    store = sim.bot.store
+    await store.set_member_progress(uid(sim, "member"), 5)
+    await play_one_question(sim, {"member": True, "moderator": True})
+    await sim.command_answered("/mydata leaderboard", listed=False)
+
+    prompt = (await sim.command_answered("/mydata delete")).message
+    assert prompt.ephemeral and "can't be undone" in prompt.content
+    stranger = await sim.press(prompt, "Delete my data", user="moderator")
+    assert stranger.callback is not None and "Only the member who asked" in stranger.callback["data"]["content"]
+    cancelled = await sim.press(prompt, "Cancel", user="member")
+    assert cancelled.message.content == "Nothing was deleted." and not cancelled.message.buttons()
+    assert (await store.member_data(uid(sim, "member")))["answers"] == 1
+
+    prompt = (await sim.command_answered("/mydata delete")).message
+    done = await sim.press(prompt, "Delete my data", user="member")
+    assert done.message.content.startswith("Done. Deleted 1 answers, 1 server score records, your watch progress")
+    assert not done.message.buttons()
+    data = await store.member_data(uid(sim, "member"))
+    assert data["progress"] is None and data["optout_at"] is None and data["scores"] == []
+    assert data["answers"] == 0 and data["games_started"] == 0
+    # other members keep theirs; the game itself stays, without the member's name
+    assert await store.trivia_member_stats(sim.guild_id, uid(sim, "moderator")) is not None
+    board = (await sim.command_answered("/trivia leaderboard", user="moderator")).message.text()
+    assert f"<@{uid(sim, 'moderator')}>" in board and f"<@{uid(sim, 'member')}>" not in board
+
+
+async def test_delete_during_a_game_stores_nothing_more(game_sim: OfflineDiscord) -> None:
+    sim = game_sim
+    await play_one_question(sim, {"member": True, "moderator": True}, close=False)
+    prompt = (await sim.command_answered("/mydata delete")).message
+    await sim.press(prompt, "Delete my data", user="member")
+    await engine(sim).advance(20)
+    assert await sim.bot.store.trivia_member_stats(sim.guild_id, uid(sim, "member")) is None
+    assert await sim.bot.store.trivia_member_stats(sim.guild_id, uid(sim, "moderator")) is not None
+
+
+async def test_leaderboard_opt_out_hides_the_member_everywhere(game_sim: OfflineDiscord) -> None:
+    sim = game_sim
+    reply = await sim.command_answered("/mydata leaderboard", listed=False)
+    assert reply.message.ephemeral and "off trivia leaderboards" in reply.message.content
+    await play_one_question(sim, {"member": True, "moderator": True})
+    member = f"<@{uid(sim, 'member')}>"
+
+    closed = [m for m in sim.messages.values() if m.embeds and "closed" in m.embeds[0].get("title", "")][-1]
+    assert member not in closed.text() and f"<@{uid(sim, 'moderator')}>" in closed.text()
+    assert "and 1 more" in closed.text()
+    board = (await sim.command_answered("/trivia leaderboard")).message.text()
+    assert member not in board and "You're hidden from leaderboards" in board
+    refused = await sim.command_with_members("/trivia stats", user="moderator", member="member")
+    assert refused.message.ephemeral and "keeps their trivia stats private" in refused.message.content
+    own = (await sim.command_answered("/trivia stats")).message.text()
+    assert "Correct\n1" in own  # the scores still count
+
+    await sim.command_answered("/mydata leaderboard", listed=True)
+    assert member in (await sim.command_answered("/trivia leaderboard")).message.text()
