@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 # Every cog module in bot/cogs/, loaded in this order. A fixed tuple, not a directory scan, so a stray
 # file can never add commands by accident.
-EXTENSIONS: tuple[str, ...] = ("bot.cogs.about",)
+EXTENSIONS: tuple[str, ...] = ("bot.cogs.about", "bot.cogs.characters", "bot.cogs.quotes", "bot.cogs.trivia",
+                               "bot.cogs.mydata", "bot.cogs.recaps", "bot.cogs.spoilers", "bot.cogs.guard")
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
 TREE_HASH_KEY = "synced_tree_hash"

@@ -6,11 +6,15 @@ module's work.
 """
 
 from bot.store.base import StoreBase, StoreError
+from bot.store.characters import CharacterQueries
 from bot.store.content import ContentQueries
+from bot.store.quotes import QuoteQueries
+from bot.store.recaps import RecapQueries
 from bot.store.rules import RuleQueries
+from bot.store.trivia import TriviaQueries
 
 
-class Store(RuleQueries, ContentQueries, StoreBase):
+class Store(CharacterQueries, QuoteQueries, TriviaQueries, RecapQueries, RuleQueries, ContentQueries, StoreBase):
     """Open with `await Store.open(path)`; `":memory:"` works for tests."""
 
 
