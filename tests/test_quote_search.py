@@ -227,3 +227,12 @@ async def test_fuzzed_queries_through_the_tree_never_get_an_apology(fuzz_sim: Of
         embed = message.embeds[0]
         assert embed["description"].startswith("> ") and len(embed["description"]) <= 4096
         assert len(embed["title"]) <= 256
+
+
+async def test_whole_words_are_ranked_first_and_prefixes_fill_in(service: QuoteService) -> None:
+    whole = await service.search("surgeon")  # 17 quotes have the word itself, 20 a word starting with it
+    assert whole.total == 17
+    assert all(re.search(r"\bsurgeon\b", quote.text, re.I) for quote in whole.quotes)
+    partial = await service.search("heli")  # no word "heli": the prefix finds helicopter(s)
+    assert partial.quotes and all("heli" in quote.text.lower() for quote in partial.quotes)
+    assert any("helicopter" in quote.text.lower() for quote in partial.quotes)

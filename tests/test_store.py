@@ -102,3 +102,21 @@ async def test_a_cancelled_writer_never_leaves_the_connection_in_a_transaction(s
         assert await store.get_meta("w") is None
     await store.set_meta("after", "ok")  # the connection is still usable
     assert await store.get_meta("after") == "ok"
+
+
+async def test_cached_reads_follow_our_writes_and_other_processes(seeded_store: Store, monkeypatch) -> None:
+    import bot.store.base as base
+
+    assert await seeded_store.member_progress(7) is None
+    await seeded_store.set_member_progress(7, 3)  # our own commit drops the cache at once
+    assert await seeded_store.member_progress(7) == 3
+    with sqlite3.connect(seeded_store.path) as other:  # another process, e.g. `goldenhour seed`
+        other.execute("UPDATE member_progress SET episode = 5 WHERE user_id = 7")
+    monkeypatch.setattr(base, "EXTERNAL_CHECK_SECONDS", 0.0)
+    assert await seeded_store.member_progress(7) == 5
+
+
+async def test_callers_cannot_change_what_the_cache_holds(seeded_store: Store) -> None:
+    info = await seeded_store.pack_info()
+    info["title"] = "Vandalised"
+    assert (await seeded_store.pack_info())["title"] != "Vandalised"

@@ -30,6 +30,7 @@ class SearchQuery:
     terms: tuple[str, ...]
     match: str
     text: str = ""  # what the member typed
+    exact: str | None = None  # the same words as whole words: tried first, see QuoteService.search_query
 
 
 def words(text: str) -> list[str]:
@@ -71,4 +72,5 @@ def parse_query(text: str) -> SearchQuery:
     for term in found:  # each word once (FTS5 ignores case anyway), in the member's order
         unique.setdefault(term.lower(), term)
     terms = tuple(unique.values())
-    return SearchQuery(terms, " ".join(term_expression(term) for term in terms), text)
+    exact = " ".join(f'"{term}"' for term in terms)
+    return SearchQuery(terms, " ".join(term_expression(term) for term in terms), text, exact)

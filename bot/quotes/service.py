@@ -115,11 +115,23 @@ class QuoteService:
         return await self.search_query(query, limit=limit)
 
     async def search_query(self, query: SearchQuery, *, limit: int = SEARCH_LIMIT) -> SearchResult:
-        rows = await self.store.search_quotes(query.match, limit=limit)
+        """Whole words first, prefixes only when they don't fill the page.
+
+        A complete word ranks the quotes that contain it as written; widening every word to a prefix
+        ("high" → higher, highlight, highly…) doubles the rows bm25 must score for common words, so it
+        is kept for what a member may still be typing (`heli` → helicopter), where whole words fall short.
+        """
+        match = query.match
+        rows: list[dict[str, Any]] = []
+        if query.exact is not None and query.exact != query.match:
+            rows = await self.store.search_quotes(query.exact, limit=limit)
+            match = query.exact
+        if len(rows) < limit:
+            rows, match = await self.store.search_quotes(query.match, limit=limit), query.match
         if not rows:
             return SearchResult(query, 0, ())
         context = await self._context()
-        total = await self.store.count_quote_matches(query.match) if len(rows) >= limit else len(rows)
+        total = await self.store.count_quote_matches(match) if len(rows) >= limit else len(rows)
         return SearchResult(query, total, tuple(self._quote(row, context) for row in rows),
                             context.episode_of(query.text))
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import functools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -28,6 +31,39 @@ async def _finish(step: Any) -> None:
         raise
 
 
+R = TypeVar("R")
+CACHE_LIMIT = 4096
+EXTERNAL_CHECK_SECONDS = 1.0
+
+
+def cached(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+    """Memoise a read until the next commit (ours, or another process's, e.g. `goldenhour seed`).
+
+    Most commands read the same small rows every time (spoiler rules, episodes, a character's facts)
+    and each read is a trip to aiosqlite's thread. Every write goes through `transaction()`, which
+    drops the cache; commits by other connections are noticed through `PRAGMA data_version`, checked
+    at most once a second. Callers get a copy, so they can't change what the cache holds.
+    """
+
+    @functools.wraps(method)
+    async def wrapper(self: StoreBase, *args: Any, **kwargs: Any) -> R:
+        await self._notice_external_changes()
+        key = (method.__name__, repr(args), repr(sorted(kwargs.items())))
+        try:
+            return copy.deepcopy(self._cache[key])
+        except KeyError:
+            pass
+        generation = self._generation
+        value = await method(self, *args, **kwargs)
+        if generation == self._generation:  # no commit raced the read: it's still current
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = value
+        return copy.deepcopy(value)
+
+    return wrapper
+
+
 class StoreError(Exception):
     """The database can't be used as it is; the message is for the operator."""
 
@@ -43,6 +79,24 @@ class StoreBase:
         self._db = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._cache: dict[tuple[str, str, str], Any] = {}
+        self._generation = 0  # bumped by every commit; see `cached`
+        self._data_version: int | None = None
+        self._checked_at = 0.0
+
+    def _forget(self) -> None:
+        self._generation += 1
+        self._cache.clear()
+
+    async def _notice_external_changes(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < EXTERNAL_CHECK_SECONDS:
+            return
+        self._checked_at = now
+        version = await self.scalar("PRAGMA data_version")
+        if version != self._data_version:
+            self._data_version = version
+            self._forget()
 
     @classmethod
     async def open(cls, path: str | Path) -> Any:
@@ -92,6 +146,7 @@ class StoreBase:
             async with self._write_lock:
                 try:
                     await self._db.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+                    self._forget()
                 except sqlite3.Error as exc:
                     if self._db.in_transaction:
                         await self._db.rollback()
@@ -120,15 +175,22 @@ class StoreBase:
                 await _finish(self._db.rollback())
                 raise
             else:
-                await _finish(self._db.commit())
+                try:
+                    await _finish(self._db.commit())
+                finally:
+                    self._forget()
+
+    # Reads run as one call in aiosqlite's thread: its cursor API costs three thread hops per query
+    # (execute, fetch, close), which dominated the latency of every command.
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._db.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        def one() -> Any:
+            return self._db._conn.execute(sql, params).fetchone()
+
+        return await self._db._execute(one)
 
     async def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetchone(sql, params)

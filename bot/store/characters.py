@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, cached
 
 
 class CharacterQueries(StoreBase):
@@ -28,10 +28,12 @@ class CharacterQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
+    @cached
     async def figure_by_id(self, figure_id: str) -> dict[str, Any] | None:
         row = await self.fetchone("SELECT * FROM figures WHERE id = ?", (figure_id,))
         return dict(row) if row else None
 
+    @cached
     async def figure_aliases(self, figure_id: str) -> list[dict[str, Any]]:
         rows = await self.fetchall(
             "SELECT name, kind, episode, note, source, evidence FROM aliases WHERE figure_id = ? ORDER BY position",
@@ -39,6 +41,7 @@ class CharacterQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
+    @cached
     async def figure_relationships(self, figure_id: str) -> list[dict[str, Any]]:
         """Relationships with the target's canonical name and kind, so a card can name who it points at."""
         rows = await self.fetchall(
@@ -50,6 +53,7 @@ class CharacterQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
+    @cached
     async def figure_facts(self, figure_id: str) -> list[dict[str, Any]]:
         rows = await self.fetchall(
             "SELECT text, episode, source, evidence FROM facts WHERE figure_id = ? ORDER BY position",
@@ -57,12 +61,14 @@ class CharacterQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
+    @cached
     async def figure_source_titles(self, source_ids: Iterable[str] | None = None) -> dict[str, str]:
         """Source id -> human title, in manifest order; all sources when `source_ids` is None."""
         rows = await self.fetchall("SELECT id, title FROM sources ORDER BY position")
         wanted = None if source_ids is None else set(source_ids)
         return {row["id"]: row["title"] for row in rows if wanted is None or row["id"] in wanted}
 
+    @cached
     async def figure_content_stamp(self) -> str | None:
         """Changes with every seed: the matcher rebuilds its index when it differs from the one it built."""
         return await self.scalar(

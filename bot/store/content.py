@@ -7,7 +7,7 @@ import re
 
 from bot.ingest import Passage, Sentence
 from bot.pack import Pack, Person
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, cached
 from bot.store.migrations import CONTENT_TABLES
 
 
@@ -115,6 +115,7 @@ class ContentQueries(StoreBase):
             await db.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')")
         return await self.content_counts()
 
+    @cached
     async def content_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for label, sql in (
@@ -135,16 +136,20 @@ class ContentQueries(StoreBase):
             counts[label] = int(await self.scalar(sql))
         return counts
 
+    @cached
     async def is_seeded(self) -> bool:
         return await self.scalar("SELECT value FROM pack_info WHERE key = 'pack_id'") is not None
 
+    @cached
     async def pack_info(self) -> dict[str, str]:
         return {row["key"]: row["value"] for row in await self.fetchall("SELECT key, value FROM pack_info")}
 
+    @cached
     async def sources(self) -> list[dict[str, str | None]]:
         rows = await self.fetchall("SELECT id, file, title, kind, author FROM sources ORDER BY position")
         return [dict(row) for row in rows]
 
+    @cached
     async def episode_count(self) -> int:
         value = await self.scalar("SELECT value FROM pack_info WHERE key = 'episode_count'")
         return int(value or 0)

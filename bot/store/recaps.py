@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.spoilers.guard import SpoilerKeyword
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, cached
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class EpisodeInfo:
 
 
 class RecapQueries(StoreBase):
+    @cached
     async def episodes(self) -> list[EpisodeInfo]:
         """Every episode, in order, without recap lines."""
         rows = await self.fetchall(
@@ -34,6 +35,7 @@ class RecapQueries(StoreBase):
         return [EpisodeInfo(r["number"], r["title"], r["title_source"], bool(r["covered"]), r["summary"])
                 for r in rows]
 
+    @cached
     async def episode(self, number: int) -> EpisodeInfo | None:
         """One episode with its recap lines and the title of each line's source document."""
         row = await self.fetchone(
@@ -51,6 +53,7 @@ class RecapQueries(StoreBase):
         return EpisodeInfo(row["number"], row["title"], row["title_source"], bool(row["covered"]), row["summary"],
                            tuple(RecapLine(line["text"], line["source_title"]) for line in lines))
 
+    @cached
     async def spoiler_keywords(self) -> list[SpoilerKeyword]:
         rows = await self.fetchall("SELECT episode, keyword FROM spoiler_keywords ORDER BY episode, keyword")
         return [SpoilerKeyword(row["episode"], row["keyword"]) for row in rows]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, cached
 
 DEFAULT_TRIVIA_SECONDS = 20
 DEFAULT_TRIVIA_LENGTH = 5
@@ -125,6 +125,7 @@ class TriviaQueries(StoreBase):
 
     # -- settings ----------------------------------------------------------------------------------
 
+    @cached
     async def trivia_settings(self, guild_id: int) -> tuple[int, int]:
         """(seconds per question, default number of questions) for a server."""
         row = await self.fetchone(
@@ -146,6 +147,7 @@ class TriviaQueries(StoreBase):
 
     # -- scores ------------------------------------------------------------------------------------
 
+    @cached
     async def trivia_leaderboard(self, guild_id: int, *, since: dt.datetime | None = None, limit: int = 10,
                                  include_user: int | None = None) -> list[dict[str, Any]]:
         """Ranked rows (rank, user_id, points, correct, answered) of one server: the top `limit` ranks,
@@ -166,6 +168,7 @@ class TriviaQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
+    @cached
     async def trivia_member_stats(self, guild_id: int, user_id: int) -> dict[str, Any] | None:
         row = await self.fetchone(
             "SELECT answered, correct, points, streak, best_streak FROM trivia_members"
@@ -174,6 +177,7 @@ class TriviaQueries(StoreBase):
 
     # -- leaderboard opt-out -----------------------------------------------------------------------
 
+    @cached
     async def leaderboard_opted_out(self, user_ids: Iterable[int]) -> set[int]:
         ids = list(dict.fromkeys(user_ids))
         if not ids:
