@@ -104,6 +104,25 @@ async def _open_store(settings: Settings) -> Any:
         raise ConfigError(str(exc)) from exc
 
 
+async def open_seeded_store(settings: Settings) -> Any:
+    """The store, seeded first if it is empty: a first start needs no separate seed step."""
+    from bot.seeding import ensure_seeded
+
+    store = await _open_store(settings)
+    try:
+        seeded = await ensure_seeded(store, settings.data_pack)
+    except BaseException:
+        await store.close()
+        raise
+    if seeded is not None and not seeded.ok:
+        await store.close()
+        _print_problems(seeded.problems)
+        raise ConfigError("The data pack is invalid; fix it (goldenhour validate) and start again.")
+    if seeded is not None:
+        log.info("Seeded the empty database from %s", settings.data_pack)
+    return store
+
+
 def _print_problems(problems: list[Any]) -> None:
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
@@ -156,14 +175,8 @@ def _print_counts(counts: dict[str, int]) -> None:
 
 def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
-        store = await _open_store(settings)
+        store = await open_seeded_store(settings)
         try:
-            from bot.seeding import ensure_seeded
-
-            seeded = await ensure_seeded(store, settings.data_pack)
-            if seeded is not None and not seeded.ok:
-                _print_problems(seeded.problems)
-                return 1
             info = await store.pack_info()
             counts = await store.content_counts()
             version = await store.schema_version()
@@ -197,32 +210,33 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    return _start_bot(settings, sync_only=False)
+
+
+def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
+    return _start_bot(settings, sync_only=True)
+
+
+def _start_bot(settings: Settings, *, sync_only: bool) -> int:
     if not settings.token:
         print(TOKEN_HELP, file=sys.stderr)
         return 2
     from bot.runtime import run_bot
 
-    return _run(run_bot(settings, sync_only=False))
+    return _run(run_bot(settings, sync_only=sync_only))
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
-    import logging as logging_
-
     from bot.console import run_console
     from bot.offline import OfflineDiscord
     from bot.runtime import GoldenHourBot
-    from bot.seeding import ensure_seeded
 
-    logging_.getLogger().setLevel(max(logging_.WARNING, logging_.getLogger().level))  # keep the screen for the bot
-    logging_.getLogger("discord").setLevel(logging_.ERROR)
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # keep the screen for the bot
+    logging.getLogger("discord").setLevel(logging.ERROR)
 
     async def go() -> int:
-        store = await _open_store(settings)
+        store = await open_seeded_store(settings)
         try:
-            seeded = await ensure_seeded(store, settings.data_pack)
-            if seeded is not None and not seeded.ok:
-                _print_problems(seeded.problems)
-                return 1
             bot = GoldenHourBot(settings=settings, store=store, sync_commands=False)
             sim = await OfflineDiscord.start(bot)
             try:
@@ -233,13 +247,3 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
             await store.close()
 
     return _run(go())
-
-
-def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.token:
-        print(TOKEN_HELP, file=sys.stderr)
-        return 2
-    from bot.runtime import run_bot
-
-    return _run(run_bot(settings, sync_only=True))
-

@@ -145,18 +145,11 @@ async def sync_commands(bot: GoldenHourBot, *, force: bool = False) -> str:
 
 async def run_bot(settings: Settings, *, sync_only: bool) -> int:
     """Open the store, seed it if empty, then run (or just sync) until SIGINT/SIGTERM."""
-    from bot.cli import _open_store, _print_problems
-    from bot.seeding import ensure_seeded
+    from bot.cli import open_seeded_store
 
     token = settings.require_token()
-    store = await _open_store(settings)
+    store = await open_seeded_store(settings)
     try:
-        seeded = await ensure_seeded(store, settings.data_pack)
-        if seeded is not None:
-            if not seeded.ok:
-                _print_problems(seeded.problems)
-                raise ConfigError("The data pack is invalid; fix it (goldenhour validate) and start again.")
-            log.info("Seeded the empty database from %s", settings.data_pack)
         bot = GoldenHourBot(settings=settings, store=store, sync_commands=not sync_only)
         async with bot:
             try:

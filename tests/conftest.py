@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,8 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         await template._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await template.close()
 
-    asyncio.run(build())
+    with ThreadPoolExecutor(1) as pool:  # asyncio.run in a thread of its own, away from pytest-asyncio's loop
+        pool.submit(asyncio.run, build()).result()
     return path
 
 

@@ -3,12 +3,10 @@ of member input, against the real pack, at the service and through the command t
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import unicodedata
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,35 +17,17 @@ from bot.errors import UserError
 from bot.offline import OfflineDiscord
 from bot.quotes import MAX_QUERY_CHARS, QuoteService, RecentQuotes, parse_query, words
 from bot.runtime import APOLOGY
-from bot.seeding import seed
 from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
-from tests.conftest import REAL_PACK, start_sim
+from tests.conftest import start_sim
 
 MASK = SpoilerRules(Mode.MASK, 0)
 OFF = SpoilerRules(Mode.OFF, 0)
 
 
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("quote-search-template") / "seeded.db"
-
-    async def build() -> None:
-        store = await Store.open(path)
-        try:
-            result = await seed(store, REAL_PACK)
-            assert result.ok, result.problems
-        finally:
-            await store.close()
-
-    with ThreadPoolExecutor(1) as pool:  # asyncio.run in its own thread, away from pytest-asyncio's loop
-        pool.submit(asyncio.run, build()).result()
-    return path
-
-
 @pytest.fixture
-async def quote_store(seeded_file: Path, tmp_path: Path) -> AsyncIterator[Store]:
-    shutil.copy(seeded_file, tmp_path / "test.db")
+async def quote_store(seeded_template: Path, tmp_path: Path) -> AsyncIterator[Store]:
+    shutil.copy(seeded_template, tmp_path / "test.db")
     store = await Store.open(tmp_path / "test.db")
     yield store
     await store.close()
@@ -205,8 +185,8 @@ async def test_fuzzed_queries_search_or_explain_never_fail(service: QuoteService
 
 
 @pytest.fixture
-async def fuzz_sim(seeded_file: Path, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    shutil.copy(seeded_file, tmp_path / "test.db")
+async def fuzz_sim(seeded_template: Path, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
+    shutil.copy(seeded_template, tmp_path / "test.db")
     store = await Store.open(tmp_path / "test.db")
     simulated = await start_sim(store, tmp_path)
     yield simulated

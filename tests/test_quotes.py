@@ -6,7 +6,6 @@ import asyncio
 import re
 import shutil
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,27 +21,9 @@ FANS = "Fan reviews of The Trauma Code: Heroes on Call"
 BEHIND = "Behind the scenes of The Trauma Code: Heroes on Call"
 
 
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real pack seeded once per module; each test gets a copy (seeding per test is the slow part)."""
-    path = tmp_path_factory.mktemp("quotes-template") / "seeded.db"
-
-    async def build() -> None:
-        store = await Store.open(path)
-        try:
-            result = await seed(store, REAL_PACK)
-            assert result.ok, result.problems
-        finally:
-            await store.close()
-
-    with ThreadPoolExecutor(1) as pool:  # asyncio.run in its own thread, away from pytest-asyncio's loop
-        pool.submit(asyncio.run, build()).result()
-    return path
-
-
 @pytest.fixture
-async def qsim(seeded_file: Path, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    shutil.copy(seeded_file, tmp_path / "test.db")
+async def qsim(seeded_template: Path, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
+    shutil.copy(seeded_template, tmp_path / "test.db")
     store = await Store.open(tmp_path / "test.db")
     simulated = await start_sim(store, tmp_path)
     yield simulated

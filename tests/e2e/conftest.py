@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import discord
@@ -15,9 +14,8 @@ import pytest
 import yarl
 
 from bot.runtime import GoldenHourBot
-from bot.seeding import seed
 from bot.store import Store
-from tests.conftest import REAL_PACK, make_settings
+from tests.conftest import make_settings
 from tests.e2e.fake_discord import GUILD_ID, TOKEN, FakeDiscord
 
 # discord.py waits this long after the last GUILD_CREATE before on_ready (2 s by default); the fake
@@ -29,25 +27,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e_settings(**values): Settings overrides for the e2e bot")
 
 
-@pytest.fixture(scope="session")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Seed the real pack once per session; each test starts from a copy of this file."""
-    path = tmp_path_factory.mktemp("e2e-template") / "seeded.db"
-
-    async def build() -> None:
-        store = await Store.open(path)
-        try:
-            result = await seed(store, REAL_PACK)
-            assert result.ok, result.problems
-        finally:
-            await store.close()
-
-    # In a thread of its own: asyncio.run must not disturb the loop pytest-asyncio manages.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, build()).result()
-    return path
-
-
 class Running:
     """A fake Discord with a connected bot."""
 
@@ -57,7 +36,7 @@ class Running:
 
 
 @pytest.fixture
-async def e2e(seeded_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+async def e2e(seeded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
               request: pytest.FixtureRequest) -> AsyncIterator[Running]:
     """Start the fake Discord and the real bot (login, command sync to the dev guild, gateway, READY).
 
@@ -70,7 +49,7 @@ async def e2e(seeded_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
     database = tmp_path / "e2e.db"
-    shutil.copyfile(seeded_database, database)
+    shutil.copyfile(seeded_template, database)
     store = await Store.open(database)
     marker = request.node.get_closest_marker("e2e_settings")
     overrides = marker.kwargs if marker else {}
