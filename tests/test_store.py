@@ -120,3 +120,18 @@ async def test_callers_cannot_change_what_the_cache_holds(seeded_store: Store) -
     info = await seeded_store.pack_info()
     info["title"] = "Vandalised"
     assert (await seeded_store.pack_info())["title"] != "Vandalised"
+
+
+async def test_a_database_at_version_1_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(MIGRATIONS[0][1] + "\nPRAGMA user_version = 1;")
+        connection.execute("INSERT INTO member_progress (user_id, episode, updated_at) VALUES (9, 4, 'then')")
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == LATEST_VERSION >= 2
+        assert await store.member_progress(9) == 4  # community data kept across the upgrade
+        plan = await store.fetchall("EXPLAIN QUERY PLAN SELECT * FROM trivia_answers WHERE user_id = 1")
+        assert "trivia_answers_user" in " ".join(str(tuple(row)) for row in plan)
+    finally:
+        await store.close()

@@ -153,6 +153,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE leaderboard_optout (user_id INTEGER PRIMARY KEY, at TEXT NOT NULL);
         """,
     ),
+    (
+        2,
+        """
+        -- /mydata show|delete look a member up across every server
+        CREATE INDEX trivia_answers_user ON trivia_answers(user_id);
+        CREATE INDEX trivia_members_user ON trivia_members(user_id);
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
