@@ -48,3 +48,20 @@ def test_console_cli_runs_without_a_token(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "> /about" in result.stdout and "The Trauma Code" in result.stdout
+
+
+async def test_buttons_menus_and_autocomplete_work_from_the_console(sim: OfflineDiscord) -> None:
+    text = await run(sim, ":complete /character name:kang hy")
+    assert "Baek Kang-hyuk" in text
+    text = await run(sim, "/character name:Kang", ":choose Kang Myung-hui")
+    assert "[menu:" in text  # two characters match "Kang" about equally: the console shows the menu
+    assert "┃ Kang Myung-hui" in text  # and choosing turns it into her card
+    text = await run(sim, "/trivia start questions:1", ":press 1", ":press 2")
+    assert "[1] A." in text and "Locked in" in text and "You already answered" in text
+
+
+async def test_spoilers_show_masked_until_revealed(sim: OfflineDiscord) -> None:
+    text = await run(sim, "/recap episode:8", ":reveal")
+    masked, revealed = text.split("> :reveal")
+    assert "(spoiler)" in masked
+    assert "(spoiler)" not in revealed and "[" in revealed
