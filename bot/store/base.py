@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import datetime as dt
 import functools
 import logging
 import sqlite3
@@ -48,7 +49,7 @@ def cached(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
     @functools.wraps(method)
     async def wrapper(self: StoreBase, *args: Any, **kwargs: Any) -> R:
         await self._notice_external_changes()
-        key = (method.__name__, repr(args), repr(sorted(kwargs.items())))
+        key = (method.__name__, _freeze(args), _freeze(kwargs))
         try:
             return copy.deepcopy(self._cache[key])
         except KeyError:
@@ -62,6 +63,21 @@ def cached(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
         return copy.deepcopy(value)
 
     return wrapper
+
+
+def _freeze(value: Any) -> Any:
+    """A cache key part that is equal exactly when the arguments are. A generator or other one-shot
+    iterable has no such value (its repr is a memory address that a later one can reuse), so it is
+    refused rather than risk answering one caller with another's result."""
+    if value is None or isinstance(value, str | bytes | int | float | dt.date | dt.datetime):
+        return value
+    if isinstance(value, tuple | list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(_freeze(v) for v in value))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    raise TypeError(f"a cached store read needs plain arguments, not {type(value).__name__}")
 
 
 class StoreError(Exception):
@@ -79,7 +95,7 @@ class StoreBase:
         self._db = connection
         self.path = path
         self._write_lock = asyncio.Lock()
-        self._cache: dict[tuple[str, str, str], Any] = {}
+        self._cache: dict[tuple[str, Any, Any], Any] = {}
         self._generation = 0  # bumped by every commit; see `cached`
         self._data_version: int | None = None
         self._checked_at = 0.0

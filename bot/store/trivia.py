@@ -177,9 +177,13 @@ class TriviaQueries(StoreBase):
 
     # -- leaderboard opt-out -----------------------------------------------------------------------
 
-    @cached
     async def leaderboard_opted_out(self, user_ids: Iterable[int]) -> set[int]:
-        ids = list(dict.fromkeys(user_ids))
+        """Which of `user_ids` opted out. Any iterable will do: it becomes a sorted tuple first, the plain
+        value the cache can key on."""
+        return await self._leaderboard_opted_out(tuple(sorted(set(user_ids))))
+
+    @cached
+    async def _leaderboard_opted_out(self, ids: tuple[int, ...]) -> set[int]:
         if not ids:
             return set()
         marks = ",".join("?" * len(ids))
