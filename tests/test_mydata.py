@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
 
+from bot.cogs.mydata import MyData
 from bot.offline import OfflineDiscord
+from bot.render.mydata import CONFIRM_SECONDS
+from bot.store import Store
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine
+from tests.conftest import start_sim
 
 EPHEMERAL = 64
 
@@ -89,6 +96,58 @@ async def test_delete_needs_the_members_confirmation(game_sim: OfflineDiscord) -
     assert f"<@{uid(sim, 'moderator')}>" in board and f"<@{uid(sim, 'member')}>" not in board
 
 
+def mydata(sim: OfflineDiscord) -> MyData:
+    cog = sim.bot.get_cog("MyData")
+    assert cog is not None  # (the extension loader imports its own copy of the module: no isinstance)
+    return cog  # type: ignore[return-value]
+
+
+def reply_text(exchange: object) -> str:
+    callback = exchange.callback  # type: ignore[attr-defined]
+    assert callback is not None and callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+    return str(callback["data"]["content"])
+
+
+async def test_a_double_click_deletes_once_and_says_so(game_sim: OfflineDiscord) -> None:
+    sim = game_sim
+    await sim.bot.store.set_member_progress(uid(sim, "member"), 5)
+    prompt = (await sim.command_answered("/mydata delete")).message
+    stale = copy.deepcopy(prompt)  # what the member's client still shows
+    clicks = await sim.press_all(prompt, [("member", "Delete my data"), ("member", "Delete my data")])
+    callbacks = [r.json for r in clicks["member"] if r.path.endswith("/callback")]
+    assert sorted(c["type"] for c in callbacks) == [4, 7]  # one edit ("Done"), one ephemeral note
+    note = next(c for c in callbacks if c["type"] == 4)["data"]["content"]
+    assert "no longer active" in note and "nothing more was done" in note
+    assert prompt.content.startswith("Done. Deleted") and "your watch progress" in prompt.content
+    later = await sim.press(stale, "Delete my data", user="member")
+    assert "no longer active" in reply_text(later) and prompt.content.startswith("Done. Deleted")
+
+
+async def test_an_expired_prompt_deletes_nothing(game_sim: OfflineDiscord) -> None:
+    sim = game_sim
+    now = [1000.0]
+    mydata(sim).clock = lambda: now[0]
+    await sim.bot.store.set_member_progress(uid(sim, "member"), 5)
+    prompt = (await sim.command_answered("/mydata delete")).message
+    now[0] += CONFIRM_SECONDS + 1
+    late = await sim.press(prompt, "Delete my data", user="member")
+    assert "no longer active" in reply_text(late)
+    assert await sim.bot.store.member_progress(uid(sim, "member")) == 5
+
+
+async def test_a_prompt_from_before_a_restart_deletes_nothing(game_sim: OfflineDiscord, seeded_store: Store,
+                                                              tmp_path: Path) -> None:
+    await seeded_store.set_member_progress(uid(game_sim, "member"), 5)
+    prompt = (await game_sim.command_answered("/mydata delete")).message
+    new = await start_sim(seeded_store, tmp_path)  # a new process on the same database
+    try:
+        reply = await new.press(prompt, "Delete my data", user="member")
+        assert "no longer active" in reply_text(reply)
+        assert await seeded_store.member_progress(uid(game_sim, "member")) == 5
+    finally:
+        await new.bot.close()
+
+
 async def test_delete_during_a_game_stores_nothing_more(game_sim: OfflineDiscord) -> None:
     sim = game_sim
     await play_one_question(sim, {"member": True, "moderator": True}, close=False)
@@ -118,3 +177,12 @@ async def test_leaderboard_opt_out_hides_the_member_everywhere(game_sim: Offline
 
     await sim.command_answered("/mydata leaderboard", listed=True)
     assert member in (await sim.command_answered("/trivia leaderboard")).message.text()
+
+
+async def test_opt_out_lookups_never_answer_for_other_members(store: Store) -> None:
+    """The engine passes a generator; the store's cache must not key it by its (reusable) address."""
+    await store.set_leaderboard_optout(1, True, dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    assert await store.leaderboard_opted_out(user for user in [1]) == {1}
+    for others in ([2], [2, 3], [3, 2, 2]):
+        assert await store.leaderboard_opted_out(user for user in others) == set()
+    assert await store.leaderboard_opted_out(user for user in [2, 1]) == {1}

@@ -168,6 +168,8 @@ async def test_channel_needs_something_to_set_and_reset_removes_the_override(sim
     reset = await sim.command("/spoilers reset", user="moderator")
     assert "mode: `off` → server's" in reset.message.content
     assert await sim.bot.store.channel_rules(sim.guild_id) == []
+    again = await sim.command("/spoilers reset", user="moderator")
+    assert again.message.ephemeral and "has no override; it already follows the server" in again.message.content
 
 
 async def test_audit_log_lists_who_changed_what_newest_first_with_pages(sim: OfflineDiscord) -> None:
@@ -244,6 +246,9 @@ async def test_progress_set_show_clear(sim: OfflineDiscord) -> None:
     bad = await sim.command("/progress set", episode=12)
     assert "0 to 8" in bad.message.content
     assert await sim.bot.store.member_progress(sim.users["member"].id) == 6
+    none_yet = await sim.command("/progress set", episode=0)
+    assert "haven't watched any of the 8 episodes yet" in none_yet.message.content
+    assert "nothing (0)" not in none_yet.message.content
     cleared = await sim.command("/progress clear")
     assert cleared.message.content.startswith("Forgotten.")
     assert await sim.bot.store.member_progress(sim.users["member"].id) is None

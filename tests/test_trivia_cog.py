@@ -44,6 +44,10 @@ def current_game(sim: OfflineDiscord, channel: str = "general") -> Game:
     return game
 
 
+def current_game_or_none(sim: OfflineDiscord, channel: str = "general") -> Game | None:
+    return engine(sim).game_in(sim.channels[channel].id)
+
+
 def current_round(sim: OfflineDiscord, channel: str = "general") -> Round:
     round_ = current_game(sim, channel).current
     assert round_ is not None
@@ -277,6 +281,24 @@ async def test_games_respect_the_channels_spoiler_horizon(game_sim: OfflineDisco
     assert len(safe) == 20 and all(e is None or e <= horizon for e in safe)
     assert len(anything) == 20
     await engine(sim).shutdown()
+
+
+async def test_a_horizon_lowered_mid_game_holds_for_the_questions_still_to_come(game_sim: OfflineDiscord) -> None:
+    sim = game_sim
+    await sim.command_answered("/spoilers mode", user="moderator", mode="off")
+    await start(sim, questions=20)
+    game = current_game(sim)
+    assert any(q.episode for q in game.questions[1:]), "the game should hold spoilers to drop"
+    reply = await sim.command_answered("/spoilers mode", user="moderator", mode="mask")
+    assert "→ `mask`" in reply.message.content
+    for _ in range(25):
+        if current_game_or_none(sim) is None:
+            break
+        await close_question(sim)
+    asked = [r.question.episode for r in game.rounds]
+    assert asked[1:] and all(episode is None for episode in asked[1:])  # horizon 0: every episode is a spoiler
+    summary = last_embed_titled(sim, "Trivia · final scores")
+    assert f"{len(asked)} questions asked" in summary.text()
 
 
 async def test_too_few_questions_are_announced(game_sim: OfflineDiscord) -> None:

@@ -2,23 +2,52 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render.mydata import ConfirmDelete, delete_prompt, member_data_embed
+from bot.render.mydata import (
+    CANCELLED,
+    CONFIRM_SECONDS,
+    MYDATA_COG,
+    NOT_YOURS,
+    STALE_CONFIRMATION,
+    ConfirmButton,
+    confirm_view,
+    delete_prompt,
+    deleted_message,
+    member_data_embed,
+)
 from bot.trivia.views import engine_of
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot
 
 
-class MyData(commands.GroupCog, name="MyData", group_name="mydata",
+@dataclass(frozen=True)
+class PendingDelete:
+    owner_id: int
+    expires_at: float
+
+
+class MyData(commands.GroupCog, name=MYDATA_COG, group_name="mydata",
              group_description="See or delete what this bot stores about you"):
     def __init__(self, bot: GoldenHourBot) -> None:
         self.bot = bot
+        self.pending: dict[str, PendingDelete] = {}  # open /mydata delete prompts, by nonce
+        self.clock: Callable[[], float] = time.monotonic  # tests move time instead of waiting
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ConfirmButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ConfirmButton)
 
     @app_commands.command(name="show", description="Everything this bot stores about you (private reply)")
     async def show(self, interaction: discord.Interaction) -> None:
@@ -28,15 +57,32 @@ class MyData(commands.GroupCog, name="MyData", group_name="mydata",
 
     @app_commands.command(name="delete", description="Delete everything this bot stores about you")
     async def delete(self, interaction: discord.Interaction) -> None:
-        user_id = interaction.user.id
+        now = self.clock()
+        self.pending = {n: p for n, p in self.pending.items() if p.expires_at > now}
+        nonce = secrets.token_hex(8)
+        self.pending[nonce] = PendingDelete(interaction.user.id, now + CONFIRM_SECONDS)
+        await interaction.response.send_message(delete_prompt(), view=confirm_view(nonce), ephemeral=True)
 
-        async def erase() -> dict[str, int]:
-            engine = engine_of(self.bot)
-            if engine is not None:
-                engine.forget(user_id)  # first, so a question closing meanwhile can't store them again
-            return await self.bot.store.delete_member_data(user_id)
-
-        await interaction.response.send_message(delete_prompt(), view=ConfirmDelete(user_id, erase), ephemeral=True)
+    async def answer(self, interaction: discord.Interaction[Any], action: str, nonce: str) -> None:
+        """A click on a prompt's button. The prompt is claimed (popped) before any await, so of two
+        clicks at once only one deletes; the other, like any click on an expired prompt or one from
+        before a restart, is told that nothing more was done."""
+        prompt = self.pending.get(nonce)
+        if prompt is not None and prompt.owner_id != interaction.user.id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        self.pending.pop(nonce, None)
+        if prompt is None or prompt.expires_at <= self.clock():
+            await interaction.response.send_message(STALE_CONFIRMATION, ephemeral=True)
+            return
+        if action == "cancel":
+            await interaction.response.edit_message(content=CANCELLED, embed=None, view=None)
+            return
+        engine = engine_of(self.bot)
+        if engine is not None:
+            engine.forget(prompt.owner_id)  # first, so a question closing meanwhile can't store them again
+        counts = await self.bot.store.delete_member_data(prompt.owner_id)
+        await interaction.response.edit_message(content=deleted_message(counts), embed=None, view=None)
 
     @app_commands.command(name="leaderboard", description="Show or hide your name on trivia leaderboards")
     @app_commands.describe(listed="True: appear on leaderboards; False: stay off them (in every server)")

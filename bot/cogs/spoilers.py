@@ -157,6 +157,9 @@ class SpoilerCommands(commands.Cog):
         assert interaction.guild_id is not None
         rule_channel = _rule_channel(interaction)
         changes = await self.bot.store.reset_channel_rule(interaction.guild_id, rule_channel, _actor(interaction))
+        if not changes:
+            raise UserError(f"Nothing to reset: {channel_mention(rule_channel)} has no override; "
+                            "it already follows the server's rules.")
         await self._confirm(interaction, changes, channel_scope(rule_channel), channel_mention(rule_channel))
 
     @spoilers.command(name="modrole", description="Name the role whose members may change spoiler rules")

@@ -70,7 +70,8 @@ class Trivia(commands.GroupCog, name=TRIVIA_COG, group_name="trivia",
             await self.engine.start(
                 guild_id=interaction.guild_id, channel_id=interaction.channel.id, started_by=interaction.user.id,
                 rules=rules, display=ChannelDisplay(interaction.channel),  # type: ignore[arg-type]
-                count=questions, category=category, difficulty=difficulty, announce=announce)
+                count=questions, category=category, difficulty=difficulty, announce=announce,
+                rules_source=lambda: spoiler_rules(interaction))
         except TriviaError as exc:
             raise UserError(exc.message) from exc
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import re
 from typing import Any
 
 import discord
 
 from bot.render.common import add_field, embed
 
-CONFIRM_TIMEOUT = 120.0
+CONFIRM_SECONDS = 120.0  # how long a /mydata delete prompt can be answered
+MYDATA_COG = "MyData"
 
 
 def member_data_embed(data: dict[str, Any], *, guild_id: int | None) -> discord.Embed:
@@ -53,33 +54,44 @@ def deleted_message(counts: dict[str, int]) -> str:
             f"{', your leaderboard choice' if counts.get('optout') else ''}.")
 
 
-class ConfirmDelete(discord.ui.View):
-    """Delete / Cancel, pressable only by the member who asked."""
+STALE_CONFIRMATION = ("This confirmation is no longer active (it was already answered, it expired, or the bot "
+                      "restarted), so nothing more was done. Run /mydata delete to start again.")
+NOT_YOURS = "Only the member who asked can confirm this."
+CANCELLED = "Nothing was deleted."
 
-    def __init__(self, owner_id: int, on_confirm: Callable[[], Awaitable[dict[str, int]]]) -> None:
-        super().__init__(timeout=CONFIRM_TIMEOUT)
-        self.owner_id = owner_id
-        self.on_confirm = on_confirm
-        self.done = False
 
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message("Only the member who asked can confirm this.", ephemeral=True)
-            return False
-        return True
+class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=re.compile(r"gh:mydata:(?P<action>delete|cancel):(?P<nonce>[0-9a-f]{8,32})")):
+    """"Delete my data" or "Cancel" on one /mydata delete prompt.
 
-    @discord.ui.button(label="Delete my data", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
-        if self.done:
-            await interaction.response.send_message("Already handled.", ephemeral=True)
+    A DynamicItem rather than a View: discord.py routes every click with a matching custom_id here,
+    so a prompt from before a restart, one left open too long, or a second click on the same prompt
+    gets a clear answer instead of "This interaction failed". The cog decides (see `MyData.answer`).
+    """
+
+    def __init__(self, action: str, nonce: str) -> None:
+        delete = action == "delete"
+        super().__init__(discord.ui.Button(
+            label="Delete my data" if delete else "Cancel",
+            style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
+            custom_id=f"gh:mydata:{action}:{nonce}"))
+        self.action, self.nonce = action, nonce
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ConfirmButton:
+        return cls(match["action"], match["nonce"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog = interaction.client.get_cog(MYDATA_COG) if hasattr(interaction.client, "get_cog") else None
+        if cog is None:
+            await interaction.response.send_message(STALE_CONFIRMATION, ephemeral=True)
             return
-        self.done = True
-        self.stop()
-        counts = await self.on_confirm()
-        await interaction.response.edit_message(content=deleted_message(counts), embed=None, view=None)
+        await cog.answer(interaction, self.action, self.nonce)
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
-        self.done = True
-        self.stop()
-        await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
+
+def confirm_view(nonce: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmButton("delete", nonce))
+    view.add_item(ConfirmButton("cancel", nonce))
+    return view

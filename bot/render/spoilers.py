@@ -158,6 +158,9 @@ def progress_text(progress: int | None, episode_count: int, public_rules: Spoile
     if progress is None:
         return ("You haven't recorded how far you've watched. Private replies use this channel's rules until you do "
                 f"(`/progress set`).\n{here}")
+    if progress == 0:
+        return (f"You haven't watched any of the {episode_count} episodes yet, so private replies (only you see "
+                f"them) treat every episode as a spoiler.\n{here}")
     return (f"You've watched up to **{horizon_text(progress)}** of {episode_count}. Private replies (only you see "
             f"them) reveal everything up to there and treat later episodes as spoilers.\n{here}")
 

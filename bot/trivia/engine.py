@@ -167,6 +167,9 @@ class Game:
     seconds: int
     rules: SpoilerRules
     display: GameDisplay
+    # Asked again before every question: a moderator may lower the horizon mid-game, and a question
+    # chosen under the old rules must then not be asked.
+    rules_source: Callable[[], Awaitable[SpoilerRules]] | None = None
     rounds: list[Round] = field(default_factory=list)
     players: dict[int, Player] = field(default_factory=dict)
     private: set[int] = field(default_factory=set)  # players who opted out of leaderboards
@@ -229,11 +232,14 @@ class TriviaEngine:
     async def start(self, *, guild_id: int, channel_id: int, started_by: int, rules: SpoilerRules,
                     display: GameDisplay, count: int | None = None, category: str | None = None,
                     difficulty: str | None = None,
-                    announce: Callable[[Game], Awaitable[None]] | None = None) -> Game:
+                    announce: Callable[[Game], Awaitable[None]] | None = None,
+                    rules_source: Callable[[], Awaitable[SpoilerRules]] | None = None) -> Game:
         """Create a game and run it in the background.
 
         `announce` runs after the game exists and before its first question, so the reply to
         /trivia start always comes first in the channel; if it fails, the game never starts.
+        `rules_source` gives the channel's rules as they are now; before each question the game drops
+        the questions those rules no longer allow (the horizon was lowered mid-game, say).
         Raises `GameRunning` or `NoQuestions` (each with the member's sentence).
         """
         check_settings(length=count)
@@ -252,7 +258,7 @@ class TriviaEngine:
             game_id = await self.store.create_trivia_game(guild_id, channel_id, started_by, self.clock.now())
             game = Game(id=game_id, guild_id=guild_id, channel_id=channel_id, started_by=started_by,
                         questions=questions, requested=requested, seconds=seconds, rules=rules, display=display,
-                        stop_requested=asyncio.get_running_loop().create_future())
+                        rules_source=rules_source, stop_requested=asyncio.get_running_loop().create_future())
             if announce is not None:
                 try:
                     await announce(game)
@@ -338,10 +344,16 @@ class TriviaEngine:
     async def _run(self, game: Game) -> None:
         status = GameStatus.FINISHED
         try:
-            for index, question in enumerate(game.questions):
+            index = 0
+            while index < len(game.questions):
                 if self._stopping(game):
                     break
-                round_ = self._open_round(game, index, question)
+                await self._follow_rule_changes(game, index)
+                if index >= len(game.questions):
+                    break
+                question = game.questions[index]
+                index += 1
+                round_ = self._open_round(game, index - 1, question)
                 await self.store.mark_trivia_asked(game.guild_id, question.id, round_.opened_at)
                 await game.display.show_question(game, round_)
                 remaining = (round_.closes_at - self.clock.now()).total_seconds()
@@ -373,6 +385,16 @@ class TriviaEngine:
         finally:
             # Released only now, so a new game's first question can't overtake this one's summary.
             self._forget_game(game)
+
+    async def _follow_rule_changes(self, game: Game, index: int) -> None:
+        """Drop the questions not yet asked that the channel's current rules no longer allow."""
+        if game.rules_source is None:
+            return
+        rules = await game.rules_source()
+        if rules == game.rules:
+            return
+        game.rules = rules
+        game.questions[index:] = [q for q in game.questions[index:] if rules.allows(q.episode)]
 
     def _stopping(self, game: Game) -> bool:
         return game.stop_requested is not None and game.stop_requested.done()
