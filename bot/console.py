@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+import discord
 from discord import AppCommandOptionType, app_commands
 
 from bot.offline import OfflineDiscord, SentMessage
@@ -24,7 +25,7 @@ Type slash commands as on Discord, options as name:value, e.g.
   /character name:baek
   /recap episode:3 private:true
   /trivia start questions:3
-  /spoilers set mode:off            (as a moderator: :as moderator)
+  /spoilers mode mode:off           (as a moderator: :as moderator)
 Console commands:
   :as member|moderator|helper       who you are (moderator has Manage Server; helper has the mod role)
   :channel general|spoilers|NAME    where you are (a new name creates the channel)
@@ -56,8 +57,15 @@ class Console:
         if message.buttons() or message.selects():
             self.last_with_components = message
         text = message_as_text(message.content, message.embeds, message.components,
-                               ephemeral=message.ephemeral, edited=edited)
+                               ephemeral=message.ephemeral, edited=edited, names=self._names())
         self.print(text + "\n")
+
+    def _names(self) -> dict[int, str]:
+        """Who and what mentions point at in the simulated server, to show them as Discord does."""
+        names = {user.id: name for name, user in self.sim.users.items()}
+        names.update({channel.id: name for name, channel in self.sim.channels.items()})
+        names.update({role.id: role.name for role in self.sim.guild.roles})
+        return names
 
     def print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -71,8 +79,8 @@ class Console:
             if line.startswith(":"):
                 return await self._meta(line)
             if line.startswith("/"):
-                path, options = parse_command(self.sim.bot.tree, line)
-                await self.sim.command(" ".join(path), user=self.user, channel=self.channel, **options)
+                path, options = parse_command(self.sim.bot.tree, line, sim=self.sim)
+                await self.sim.command_with_members(" ".join(path), user=self.user, channel=self.channel, **options)
                 return True
             self.print("Commands start with / (slash commands) or : (console). Try :help")
         except ConsoleError as exc:
@@ -135,7 +143,8 @@ class Console:
             if self.last is None:
                 raise ConsoleError("nothing to reveal yet")
             m = self.last
-            self.print(message_as_text(m.content, m.embeds, m.components, ephemeral=m.ephemeral, reveal=True))
+            self.print(message_as_text(m.content, m.embeds, m.components, ephemeral=m.ephemeral, reveal=True,
+                                       names=self._names()))
         elif word == "commands":
             for command in sorted(walk_commands(self.sim.bot.tree), key=lambda c: c.qualified_name):
                 self.print(f"  /{command.qualified_name} — {command.description}")
@@ -160,8 +169,8 @@ def walk_commands(tree: app_commands.CommandTree) -> list[app_commands.Command[A
     return found
 
 
-def parse_command(tree: app_commands.CommandTree, line: str, partial: bool = False
-                  ) -> tuple[list[str], dict[str, Any]]:
+def parse_command(tree: app_commands.CommandTree, line: str, partial: bool = False,
+                  sim: OfflineDiscord | None = None) -> tuple[list[str], dict[str, Any]]:
     """`/trivia start questions:3 category:plot` -> (["trivia", "start"], {"questions": 3, ...})."""
     try:
         tokens = shlex.split(line.strip().lstrip("/"))
@@ -192,15 +201,30 @@ def parse_command(tree: app_commands.CommandTree, line: str, partial: bool = Fal
         else:
             raise ConsoleError(f"expected name:value, got {token!r}; options: "
                                + ", ".join(p.name for p in found.parameters))
-    return path, {name: _convert(found, name, value, partial) for name, value in options.items()}
+    return path, {name: _convert(found, name, value, partial, sim) for name, value in options.items()}
 
 
-def _convert(command: app_commands.Command[Any, ..., Any], name: str, value: str, partial: bool) -> Any:
+def _convert(command: app_commands.Command[Any, ..., Any], name: str, value: str, partial: bool,
+             sim: OfflineDiscord | None = None) -> Any:
     parameter = command.get_parameter(name)
     assert parameter is not None
     kind = parameter.type
     if partial:
         return value
+    if sim is not None and kind is AppCommandOptionType.role and not value.isdigit():
+        role = discord.utils.find(lambda r: r.name.casefold() == value.lstrip("@").casefold(), sim.guild.roles)
+        if role is None:
+            raise ConsoleError(f"no role {value!r}; roles: {', '.join(r.name for r in sim.guild.roles)}")
+        return str(role.id)
+    if sim is not None and kind in (AppCommandOptionType.user, AppCommandOptionType.mentionable):
+        if value.lstrip("@") not in sim.users:
+            raise ConsoleError(f"no member {value!r}; members: {', '.join(sim.users)}")
+        return value.lstrip("@")  # command_with_members sends the member as Discord would
+    if sim is not None and kind is AppCommandOptionType.channel:
+        channel = sim.channels.get(value.lstrip("#"))
+        if channel is None:
+            raise ConsoleError(f"no channel {value!r}; channels: {', '.join(sim.channels)}")
+        return str(channel.id)
     if kind is AppCommandOptionType.integer:
         try:
             return int(value)

@@ -286,14 +286,16 @@ class OfflineDiscord:
               "flags": 0}
         guild._add_member(discord.Member(data=me, guild=guild, state=state))  # type: ignore[arg-type]
         self._registered = True
+        self.set_bot_permissions(getattr(self, "bot_permissions", BOT_PERMISSIONS))
 
     def set_bot_permissions(self, permissions: discord.Permissions) -> None:
-        """Give the bot a role with `permissions` in the simulated server, as its invite would.
+        """Give the bot a role with `permissions` in the simulated server (by default those its invite
+        asks for, as on a real server); they stay when `add_channel` rebuilds the cached guild.
 
         Interactions already carry the invite's permissions (`app_permissions`); this is for code that
-        asks the guild cache, like `channel.permissions_for(guild.me)` in a message listener. Call it
-        again after `add_channel`, which rebuilds the cached guild.
+        asks the guild cache, like `channel.permissions_for(guild.me)` in a message listener.
         """
+        self.bot_permissions = permissions
         guild, state = self.guild, self.bot._connection
         role = discord.Role(guild=guild, state=state, data={
             "id": str(BOT_ROLE_ID), "name": "Golden Hour", "permissions": str(permissions.value), "position": 2,

@@ -65,3 +65,12 @@ async def test_spoilers_show_masked_until_revealed(sim: OfflineDiscord) -> None:
     masked, revealed = text.split("> :reveal")
     assert "(spoiler)" in masked
     assert "(spoiler)" not in revealed and "[" in revealed
+
+
+async def test_options_by_name_and_mentions_shown_as_names(sim: OfflineDiscord) -> None:
+    text = await run(sim, ":as moderator", "/spoilers modrole role:Spoiler Police", "/spoilers modrole role:Nope",
+                     "/trivia stats member:helper", ":as helper", "/spoilers mode mode:off")
+    assert "→ @Spoiler Police" in text and "<@&" not in text
+    assert "! no role 'Nope'" in text
+    assert "Trivia stats · helper" in text
+    assert "Server mode: default → `off`" in text  # the helper holds the role now

@@ -6,6 +6,17 @@ import re
 from typing import Any
 
 SPOILER = re.compile(r"\|\|(.+?)\|\|", re.S)
+MENTION = re.compile(r"<(@&|@!?|#)(\d+)>")
+
+
+def show_mentions(text: str, names: dict[int, str]) -> str:
+    """`<@id>`, `<@&id>`, `<#id>` as Discord displays them: the member's, role's or channel's name."""
+
+    def name(match: re.Match[str]) -> str:
+        sigil = "#" if match.group(1) == "#" else "@"
+        return sigil + names.get(int(match.group(2)), match.group(2))
+
+    return MENTION.sub(name, text)
 
 
 def show_spoilers(text: str, reveal: bool) -> str:
@@ -16,7 +27,8 @@ def show_spoilers(text: str, reveal: bool) -> str:
 
 
 def message_as_text(content: str, embeds: list[dict[str, Any]], components: list[dict[str, Any]], *,
-                    ephemeral: bool = False, reveal: bool = False, edited: bool = False) -> str:
+                    ephemeral: bool = False, reveal: bool = False, edited: bool = False,
+                    names: dict[int, str] | None = None) -> str:
     lines: list[str] = []
     header = []
     if ephemeral:
@@ -50,4 +62,4 @@ def message_as_text(content: str, embeds: list[dict[str, Any]], components: list
                 cells.append(f"[menu: {options}] (:choose <label>)")
         if cells:
             lines.append("   ".join(cells))
-    return "\n".join(lines)
+    return show_mentions("\n".join(lines), names or {})
