@@ -116,8 +116,15 @@ async def test_a_figure_whose_existence_is_a_reveal_is_not_found_before_it(match
         before = await matcher.resolve(text, SpoilerRules(Mode.MASK, episode - 1).allows)
         assert figure["id"] not in [f.id for f in before.figures if before.outcome is Outcome.FOUND], text
         assert figure["id"] not in [s.figure.id for s in matcher.complete(text[:4], PUBLIC.allows)]
+    before = SpoilerRules(Mode.MASK, episode - 1).allows
+    # nor by its id (what autocomplete submits, but anyone can type it), nor in the nothing-typed-yet list
+    assert figure["id"] not in [f.id for f in (await matcher.resolve(figure["id"], before)).figures]
+    assert figure["id"] not in [s.figure.id for s in matcher.complete("", before)]
+    assert figure["id"] in [s.figure.id for s in matcher.complete("", SpoilerRules(Mode.MASK, episode).allows)]
     after = await matcher.resolve(figure["name"], SpoilerRules(Mode.MASK, episode).allows)
     assert after.outcome is Outcome.FOUND and after.figure.id == figure["id"]
+    by_id = await matcher.resolve(figure["id"], SpoilerRules(Mode.MASK, episode).allows)
+    assert by_id.outcome is Outcome.FOUND and by_id.figure.id == figure["id"]
 
 
 @pytest.mark.parametrize(("typed", "owner"), [
@@ -200,7 +207,8 @@ async def test_bad_input_outcomes(matcher: _Matcher) -> None:
 
 def test_autocomplete_ranks_prefixes_first_and_stays_within_25(matcher: _Matcher) -> None:
     everyone = matcher.complete("", PUBLIC.allows)
-    assert len(everyone) == min(25, len(matcher.index.figures))
+    unrevealed = [f for f in matcher.index.figures.values() if f.episode is None]
+    assert len(everyone) == min(25, len(unrevealed))
     assert everyone[0].figure.id == "baek-kang-hyuk" and not everyone[0].figure.is_person
     kang = matcher.complete("kang", PUBLIC.allows)
     assert {s.figure.id for s in kang[:2]} == {"baek-kang-hyuk", "kang-myung-hui"}

@@ -17,6 +17,7 @@ from tests.conftest import MINI_PACK, REAL_PACK
 CHARACTERS = yaml.safe_load((REAL_PACK / "characters.yaml").read_text(encoding="utf-8"))["characters"]
 PEOPLE = yaml.safe_load((REAL_PACK / "people.yaml").read_text(encoding="utf-8"))["people"]
 NAMES = {f["id"]: f["name"] for f in [*CHARACTERS, *PEOPLE]}
+REVEALED = {f["id"]: f["episode"] for f in CHARACTERS if f.get("episode")}  # existence is a reveal
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ async def test_autocomplete_offers_ids_with_readable_names(sim: OfflineDiscord) 
     assert len(set(values)) == len(values)
     assert all(0 < len(c["name"]) <= Limits.CHOICE_NAME for c in choices)
     everyone = (await sim.autocomplete("/character", "name", "")).choices
-    assert len(everyone) == min(25, len(NAMES)) and everyone[0]["name"] == "Baek Kang-hyuk"
+    assert len(everyone) == min(25, len(NAMES) - len(REVEALED)) and everyone[0]["name"] == "Baek Kang-hyuk"
     people = (await sim.autocomplete("/character", "name", "Hansan")).choices
     assert people[0] == {"name": "Hansanleega · real person", "value": "hansanleega"}
     actor = (await sim.autocomplete("/character", "name", "Ju Ji")).choices
@@ -118,6 +119,44 @@ async def test_autocomplete_never_shows_a_reveal_past_the_channel_horizon(sim: O
     await set_channel_rule(sim, "spoilers", "mask", 7)
     shown = (await sim.autocomplete("/character", "name", "Malak", channel="spoilers")).choices
     assert shown[0] == {"name": "Baek Kang-hyuk (Malak)", "value": "baek-kang-hyuk"}
+
+
+async def test_nothing_typed_lists_no_one_revealed_past_the_horizon(sim: OfflineDiscord) -> None:
+    assert {"lee-hyeon-jong", "baek-father", "militia-commander", "jae-won-no-2"} <= set(REVEALED)
+    listed = {c["value"] for c in (await sim.autocomplete("/character", "name", "")).choices}
+    assert listed and not listed & set(REVEALED)
+    await set_channel_rule(sim, "spoilers", "mask", 7)
+    at_seven = {c["value"] for c in (await sim.autocomplete("/character", "name", "", channel="spoilers")).choices}
+    assert {"lee-hyeon-jong", "militia-commander"} <= at_seven and "baek-father" not in at_seven
+
+
+async def test_a_revealed_figure_is_not_found_by_its_id_before_its_episode(sim: OfflineDiscord) -> None:
+    for figure_id in REVEALED:  # (an id may still fuzzy-match someone else: `jae-won-no-2` finds Jae-won)
+        message = (await sim.command("/character", name=figure_id)).message
+        assert NAMES[figure_id] not in message.content, figure_id
+        assert all(embed["title"] != NAMES[figure_id] for embed in message.embeds), figure_id
+    await set_channel_rule(sim, "spoilers", "off", None)
+    assert card(await sim.command("/character", name="lee-hyeon-jong", channel="spoilers"))["title"] == (
+        "Lee Hyeon-jong")
+
+
+async def test_a_menu_pick_of_a_figure_past_the_horizon_shows_no_card(sim: OfflineDiscord) -> None:
+    """A pick menu answers under the rules of the moment: a stale or forged value naming a figure whose
+    existence is a later reveal gets a private refusal that doesn't name them."""
+    menu = (await sim.command("/character", name="Choi")).message
+    refused = await sim.choose(menu, ["baek-father"])
+    assert refused.message.ephemeral and not refused.message.embeds
+    assert "later episode" in refused.message.content and "father" not in refused.message.content
+    assert menu.embeds == [] and "Which one did you mean?" in menu.content  # the menu is untouched
+
+
+async def test_a_relationship_naming_a_figure_revealed_later_is_gated_with_them(sim: OfflineDiscord) -> None:
+    """Even when the relationship itself carries no episode (a data slip), naming Baek's father spoils 8."""
+    await sim.bot.store.write("UPDATE relationships SET episode = NULL WHERE to_id = 'baek-father'")
+    embed = card(await sim.command("/character", name="Baek Kang-hyuk"))
+    assert "||son of **Baek's father**||" in field(embed, "Relationships")
+    options = [o["value"] for o in (await sim.command("/character", name="Baek")).message.selects()[0]["options"]]
+    assert "baek-father" not in options
 
 
 async def test_autocomplete_uses_the_members_progress_once_private_is_set(sim: OfflineDiscord) -> None:
@@ -151,6 +190,9 @@ async def test_episode_facts_are_masked_by_default(sim: OfflineDiscord) -> None:
         lines = field(embed, episode).splitlines()
         assert lines and all(line.startswith("- ||") and line.endswith("||") for line in lines)
     assert "||Malak||" in field(embed, "Known as")
+    known = field(embed, "Known as").split(" · ")  # each spelling once, whatever its case or hyphens
+    assert "Kang-hyuk" in known and "Kang-Hyuk" not in known
+    assert "Baek Gang-hyeok" in known and "Baek Gang Hyeok" not in known
     assert "||son of **Baek's father**||" in field(embed, "Relationships")
     assert "- mentor of **Yang Jae-won**" in field(embed, "Relationships")
     assert "Spoilers: masked after episode 0" in embed["footer"]["text"]
@@ -273,8 +315,18 @@ async def test_cast_lists_every_actor_in_one_page(sim: OfflineDiscord) -> None:
     for figure in CHARACTERS:
         if figure.get("actor"):
             assert f"**{figure['actor']}** as {figure['name']}" in text
-    assert "No actor named in the documents for: Park Gyeong-won, Lee Hyeon-jong." in text
+    # Lee Hyeon-jong's very existence spoils episode 7: masked by default
+    assert "No actor named in the documents for: Park Gyeong-won, ||Lee Hyeon-jong||." in text
     assert "Hansanleega" not in text  # real people are not cast
+
+
+async def test_cast_follows_the_channels_spoiler_rules(sim: OfflineDiscord) -> None:
+    await set_channel_rule(sim, "general", "hide", 6)
+    hidden = (await sim.command("/cast")).message.text()
+    assert "Lee Hyeon-jong" not in hidden and "for: Park Gyeong-won." in hidden
+    await set_channel_rule(sim, "spoilers", "off", None)
+    shown = (await sim.command("/cast", channel="spoilers")).message.text()
+    assert "for: Park Gyeong-won, Lee Hyeon-jong." in shown
 
 
 async def test_cast_pages_with_buttons_only_the_requester_can_press(sim: OfflineDiscord) -> None:

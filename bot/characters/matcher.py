@@ -196,8 +196,9 @@ class CharacterIndex:
         near-misses for typos.
         """
         typed = keys(query[:MAX_QUERY])
-        if not typed.sound:
-            return [Suggestion(f, f.name, EntryKind.NAME, 0.0) for f in self._ordered[:limit]]
+        if not typed.sound:  # nothing typed yet: everyone whose very existence these rules allow
+            shown = [f for f in self._ordered if f.episode is None or allows(f.episode)]
+            return [Suggestion(f, f.name, EntryKind.NAME, 0.0) for f in shown[:limit]]
         view = self._view(allows)
         best: dict[str, Suggestion] = {}
 
@@ -226,8 +227,9 @@ class CharacterIndex:
         text = query.strip()
         if len(text) > MAX_QUERY:
             return Resolution(Outcome.TOO_LONG)
-        if text in self.figures:  # the value autocomplete submits
-            return Resolution(Outcome.FOUND, [self.figures[text]])
+        figure = self.figures.get(text)
+        if figure is not None and (figure.episode is None or allows(figure.episode)):
+            return Resolution(Outcome.FOUND, [figure])  # the value autocomplete submits
         typed = keys(text)
         if not typed.sound:
             return Resolution(Outcome.EMPTY)

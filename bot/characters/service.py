@@ -66,6 +66,10 @@ class CastListing:
     source_titles: list[str]  # documents the actor credits come from
 
 
+def _latest(*episodes: int | None) -> int | None:
+    return max((e for e in episodes if e is not None), default=None)
+
+
 AUTOCOMPLETE_REFRESH_SECONDS = 30.0  # autocomplete checks for a reseed at most this often
 
 
@@ -125,8 +129,9 @@ class CharacterService:
             return None
         aliases = [AliasInfo(a["name"], a["kind"], a["episode"], a["source"])
                    for a in await self.store.figure_aliases(figure_id)]
-        relationships = [
-            RelationInfo(r["to_id"], r["to_name"], r["to_kind"], r["relation"], r["episode"], r["source"])
+        relationships = [  # naming someone whose very existence is a later reveal spoils that episode too
+            RelationInfo(r["to_id"], r["to_name"], r["to_kind"], r["relation"],
+                         _latest(r["episode"], r["to_episode"]), r["source"])
             for r in await self.store.figure_relationships(figure_id)
         ]
         facts = [FactInfo(f["text"], f["episode"], f["source"]) for f in await self.store.figure_facts(figure_id)]

@@ -19,6 +19,7 @@ from bot.interaction import spoiler_rules
 from bot.render.characters import (
     EMPTY_QUERY,
     GONE,
+    PAST_HORIZON,
     TOO_LONG,
     ambiguity_prompt,
     cast_page,
@@ -28,6 +29,7 @@ from bot.render.characters import (
     pick_options,
     related_options,
 )
+from bot.spoilers import SpoilerRules
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot
@@ -110,7 +112,8 @@ class CastPager(discord.ui.DynamicItem[discord.ui.Button[Any]],
         try:
             if interaction.user.id != self.owner:
                 raise UserError(NOT_YOURS)
-            page, view = await _cog(interaction).cast_message(self.owner, self.page)
+            rules = await spoiler_rules(interaction)  # the message is public: the channel's rules
+            page, view = await _cog(interaction).cast_message(self.owner, self.page, rules)
             await interaction.response.edit_message(embed=page, view=view)
         except Exception as error:
             await _report(interaction, error)
@@ -163,7 +166,7 @@ class Characters(commands.Cog):
 
     @app_commands.command(name="cast", description="Who plays whom: the actors the documents name")
     async def cast(self, interaction: discord.Interaction) -> None:
-        page, view = await self.cast_message(interaction.user.id, 1)
+        page, view = await self.cast_message(interaction.user.id, 1, await spoiler_rules(interaction))
         await interaction.response.send_message(embed=page, view=view or discord.utils.MISSING)
 
     # -- shared by the command and the components ---------------------------------------------------------
@@ -175,6 +178,10 @@ class Characters(commands.Cog):
         card = await self.service.card(figure_id)
         if card is None:
             raise UserError(GONE)
+        if not rules.allows(card.figure.episode):
+            # The card's title is the figure's name, and a title can't be spoiler-tagged: a figure whose
+            # very existence is a later reveal (a menu picked under other rules, a stale one) stays unseen.
+            raise UserError(PAST_HORIZON)
         options = related_options(card, rules)
         view = discord.ui.View(timeout=None)
         if options:
@@ -184,9 +191,10 @@ class Characters(commands.Cog):
         else:
             await interaction.response.send_message(embed=figure_embed(card, rules), view=view, ephemeral=private)
 
-    async def cast_message(self, owner: int, page: int) -> tuple[discord.Embed, discord.ui.View | None]:
+    async def cast_message(self, owner: int, page: int,
+                           rules: SpoilerRules) -> tuple[discord.Embed, discord.ui.View | None]:
         listing = await self.service.cast_listing()
-        rendered = cast_page(listing.cast, listing.uncast, listing.source_titles, page, self.cast_page_size)
+        rendered = cast_page(listing.cast, listing.uncast, listing.source_titles, page, self.cast_page_size, rules)
         if rendered.pages == 1:
             return rendered.embed, None
         view = discord.ui.View(timeout=None)

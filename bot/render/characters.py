@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.characters import EntryKind, Figure, FigureCard, Suggestion
+from bot.characters import EntryKind, Figure, FigureCard, Suggestion, keys
 from bot.render.common import Limits, add_field, embed, escape, source_footer, truncate
 from bot.spoilers import Mode, SpoilerRules, Treatment
 
@@ -75,11 +75,16 @@ def rules_line(rules: SpoilerRules) -> str:
 
 
 def _known_as(card: FigureCard, rules: SpoilerRules) -> str:
+    """Each way of writing the name once: `Kang-hyuk` and `Kang-Hyuk`, or `Baek Gang-hyeok` and
+    `Baek Gang Hyeok`, are the same to a reader (the documents' variants stay in the data's notes)."""
     shown: list[str] = []
     notes: list[str] = []
+    seen = {keys(card.figure.name).full}
     for alias in card.aliases:
-        if alias.name == card.figure.name:
+        key = keys(alias.name).full
+        if key in seen:
             continue
+        seen.add(key)
         treatment = rules.treatment(alias.episode)
         if treatment is Treatment.HIDE:
             notes.append(rules.render(alias.name, alias.episode))
@@ -171,6 +176,8 @@ def not_found_message(query: str, suggestions: list[Figure]) -> str:
 EMPTY_QUERY = "Type a character's name (or a nickname, a title like “Dr. Baek”, or the actor's name)."
 TOO_LONG = "That's longer than any name: keep it under 100 characters."
 GONE = "That character is no longer in the data pack; try `/character` again."
+PAST_HORIZON = ("Who that is would give away a later episode under the spoiler rules here. Once you have "
+                "seen it, look them up with `private:True` (after `/progress set`) or in a spoiler channel.")
 
 
 # -- /cast ------------------------------------------------------------------------------------------------
@@ -183,19 +190,25 @@ class CastPage:
 
 
 def cast_page(cast: list[Figure], uncast: list[Figure], source_titles: list[str], page: int,
-              per_page: int) -> CastPage:
+              per_page: int, rules: SpoilerRules) -> CastPage:
     """One page of the actor → character list; the last page also names the characters whose actor the
-    documents never give (said plainly rather than guessed)."""
+    documents never give (said plainly rather than guessed).
+
+    A character whose very existence is a reveal (`episode:` on the figure) goes through the rules
+    like any other spoiler: masked, or left out under `hide` (a list of names has no room for notes)."""
+    cast = [f for f in cast if rules.treatment(f.episode) is not Treatment.HIDE]
+    uncast = [f for f in uncast if rules.treatment(f.episode) is not Treatment.HIDE]
     pages = max(1, -(-len(cast) // per_page))
     page = min(max(page, 1), pages)
     lines = [
-        f"**{figure.actor}** as {figure.name} — {truncate(figure.role, 80)}"
+        rules.render(f"**{figure.actor}** as {figure.name} — {truncate(figure.role, 80)}", figure.episode)
         for figure in cast[(page - 1) * per_page: page * per_page]
     ]
     if not cast:
         lines.append("The documents name no actors.")
     if page == pages and uncast:
-        lines.append("\nNo actor named in the documents for: " + ", ".join(f.name for f in uncast) + ".")
+        names = ", ".join(rules.render(f.name, f.episode) for f in uncast)
+        lines.append(f"\nNo actor named in the documents for: {names}.")
     description = truncate("\n".join(lines), Limits.EMBED_DESCRIPTION)
     result = embed("Cast", description)
     footer = source_footer(source_titles)

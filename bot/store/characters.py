@@ -46,7 +46,7 @@ class CharacterQueries(StoreBase):
         """Relationships with the target's canonical name and kind, so a card can name who it points at."""
         rows = await self.fetchall(
             "SELECT r.to_id, r.relation, r.episode, r.source, r.evidence,"
-            " t.name AS to_name, t.kind AS to_kind, t.unnamed AS to_unnamed"
+            " t.name AS to_name, t.kind AS to_kind, t.unnamed AS to_unnamed, t.episode AS to_episode"
             " FROM relationships r JOIN figures t ON t.id = r.to_id"
             " WHERE r.figure_id = ? ORDER BY r.position",
             (figure_id,),
