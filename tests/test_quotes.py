@@ -72,6 +72,12 @@ async def test_search_finds_words_of_several_reviews_with_attribution(
     assert FANS in message.embeds[0]["footer"]["text"]
 
 
+async def test_a_headline_the_reviewer_put_in_quotes_is_not_quoted_twice(qsim: OfflineDiscord) -> None:
+    text = description(await qsim.command("/quote search", text="formulaic administrative"))
+    assert '— "Blood, Guts, and Heart: What Makes Trauma Code Unmissable", review 5 · ' in text
+    assert '“"' not in text and '"”' not in text
+
+
 async def test_prefix_search_finds_whole_words_and_bolds_them(qsim: OfflineDiscord) -> None:
     reply = await qsim.command("/quote search", text="heli")
     text = description(reply)
@@ -260,6 +266,27 @@ async def test_random_about_autocomplete_leaves_out_spoiling_names(qsim: Offline
     assert 0 < len(everyone) <= 25
 
 
+async def test_random_about_autocomplete_leaves_out_figures_revealed_later(qsim: OfflineDiscord) -> None:
+    """Baek's father and Jae-won's “No. 2” name no spoiler keyword, but their very existence is a reveal."""
+    names = [c["value"] for c in (await qsim.autocomplete("/quote random", "about", "")).choices]
+    assert "Baek Kang-hyuk" in names
+    assert "Baek's father" not in names and "Jae-won's “No. 2”" not in names
+    assert not any("father" in c["name"] for c in (await qsim.autocomplete("/quote random", "about", "fath")).choices)
+    await qsim.bot.store.set_member_progress(qsim.users["member"].id, 8)
+    caught_up = [c["value"] for c in (await qsim.autocomplete("/quote random", "about", "")).choices]
+    assert "Baek's father" in caught_up and "Jae-won's “No. 2”" in caught_up
+
+
+async def test_random_about_a_figure_revealed_later_keeps_the_name_out_of_the_title(qsim: OfflineDiscord) -> None:
+    # The real pack's gated figures are either unquoted by name or named by a keyword; gate a quoted one.
+    await qsim.bot.store.write("UPDATE figures SET episode = 8 WHERE id = 'yang-jae-won'")
+    hidden = (await qsim.command("/quote random", about="Yang Jae-won")).message.embeds[0]
+    assert hidden["title"] == "A quote about a spoiler"
+    await set_channel_mode(qsim, "general", "off")
+    shown = (await qsim.command("/quote random", about="Yang Jae-won")).message.embeds[0]
+    assert shown["title"] == "A quote about Yang Jae-won"
+
+
 async def test_random_about_nothing_known_is_a_clear_private_reply(qsim: OfflineDiscord) -> None:
     reply = await qsim.command("/quote random", about="zzyzx")
     assert reply.message.ephemeral and reply.message.content.startswith("No quotes mention “zzyzx”")
@@ -306,7 +333,8 @@ async def test_review_pages_are_turned_by_their_owner_only(qsim: OfflineDiscord)
     body = await qsim.bot.store.passage_body(
         next(r["id"] for r in await qsim.bot.store.review_list() if r["review_number"] == 5))
     text = "\n\n".join(page.split("\n\n", 1)[1] for page in seen)
-    assert text == body  # every word, in order, nothing added (no markdown in this review)
+    # every word, in order, nothing added (no markdown in this review; Dr. Han's turn is masked)
+    assert "||" in text and unmask(text) == body
     assert all(len(page) <= 4096 for page in seen)
 
 

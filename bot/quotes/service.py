@@ -141,24 +141,32 @@ class QuoteService:
         """(MATCH expression, label) for `about`: a character or person named by any spelling the
         documents use becomes "any of their names" (only names this reply may show); anything else is
         searched like /quote search."""
+        match, label, _ = await self._about(about, rules)
+        return match, label
+
+    async def _about(self, about: str, rules: SpoilerRules) -> tuple[str, str, int | None]:
+        """`about_expression`, plus the episode the figure's very existence spoils (None for a topic):
+        the label is echoed in a public title, and "Baek's father" gives the finale away by itself."""
         wanted = _norm(about)
         names: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
+        existence: dict[str, int | None] = {}
         for row in await self.store.quote_figures():
             labels[row["id"]] = row["name"]
+            existence[row["id"]] = row["episode"]
             spellings = names.setdefault(row["id"], [row["name"]])
             if row["alias"] and rules.allows(row["alias_episode"]):
                 spellings.append(row["alias"])
         for figure_id, spellings in names.items():
             if wanted and any(_norm(name) == wanted for name in spellings):
                 phrases = dict.fromkeys(p for p in map(phrase_expression, spellings) if p)
-                return " OR ".join(phrases), labels[figure_id]
-        return parse_query(about).match, about
+                return " OR ".join(phrases), labels[figure_id], existence[figure_id]
+        return parse_query(about).match, about, None
 
     async def random(self, rules: SpoilerRules, *, channel_id: int | None,
                      about: str | None = None) -> RandomResult:
         """A random quote (about someone or something), not one of the channel's last few."""
-        match, label = (None, None) if about is None else await self.about_expression(about, rules)
+        match, label, existence = (None, None, None) if about is None else await self._about(about, rules)
         hide = hidden_after(rules)
         channel = channel_id or 0
         recent = self.recent.recent(channel)
@@ -174,6 +182,8 @@ class QuoteService:
         self.recent.remember(channel, row["id"])
         context = await self._context()
         about_episode = context.episode_of(label) if label else None
+        if existence is not None:
+            about_episode = max(existence, about_episode or 0)
         return RandomResult(self._quote(row, context), label, False, about_episode)
 
     async def about_suggestions(self, typed: str, rules: SpoilerRules) -> list[str]:
@@ -184,8 +194,8 @@ class QuoteService:
         suggestions: dict[str, None] = {}
         for row in await self.store.quote_figures():
             name = row["name"]
-            if not rules.allows(context.episode_of(name)):
-                continue
+            if not rules.allows(row["episode"]) or not rules.allows(context.episode_of(name)):
+                continue  # a figure whose existence is a reveal, or whose name is a spoiler keyword
             spellings = [name]
             if row["alias"] and rules.allows(row["alias_episode"]):
                 spellings.append(row["alias"])

@@ -71,7 +71,14 @@ def attribution_line(attribution: Attribution, rules: SpoilerRules) -> str:
     headline = shown_text(attribution.headline, attribution.headline_episode, rules, HEADLINE_CHARS)
     if attribution.review_number is None:  # an article: its title is the headline
         return f"— *{headline}*"
-    return f"— “{headline}”, review {attribution.review_number} · *{escape(attribution.source_title)}*"
+    if not _self_quoted(attribution.headline):  # a reviewer who put their headline in quotes keeps theirs
+        headline = f"“{headline}”"
+    return f"— {headline}, review {attribution.review_number} · *{escape(attribution.source_title)}*"
+
+
+def _self_quoted(headline: str) -> bool:
+    text = headline.strip()
+    return len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”"
 
 
 def _echo(text: str) -> str:

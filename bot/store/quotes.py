@@ -149,7 +149,7 @@ class QuoteQueries(StoreBase):
         """Characters and people with their aliases, for `/quote random about:` (name → every
         spelling the documents use)."""
         rows = await self.fetchall(
-            "SELECT f.id, f.name, f.kind, a.name AS alias, a.episode AS alias_episode"
+            "SELECT f.id, f.name, f.kind, f.episode, a.name AS alias, a.episode AS alias_episode"
             " FROM figures f LEFT JOIN aliases a ON a.figure_id = f.id ORDER BY f.position, a.position"
         )
         return [dict(row) for row in rows]
