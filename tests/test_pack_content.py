@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.ingest import ingest
 from bot.pack import Character, LoadResult, Pack, Person, alias_key, load_pack, normalize_space
+from bot.store.content import quote_episode
 
 PACK_DIR = Path(__file__).resolve().parent.parent / "data" / "trauma-code"
 CONTENT_FILES = {"manifest.yaml", "characters.yaml", "people.yaml", "episodes.yaml"}
@@ -279,6 +281,46 @@ def test_gated_text_is_gated_at_least_as_late_as_its_keywords(pack: Pack) -> Non
                 if keyword.casefold() in line.text.casefold() and number > e.number:
                     early.append(f"episode {e.number} recap names {keyword!r} of episode {number}")
     assert early == []
+
+
+def test_a_quote_restating_gated_content_is_gated_at_least_as_late(pack: Pack) -> None:
+    """/quote shows sentences of the documents; one that holds the evidence of a gated fact, recap line
+    or trivia question must not show it in the clear before that episode (through a spoiler keyword,
+    its review's spoiler flag, or its place in a spoiler article), or a search gives it away."""
+    passages, sentences = ingest(pack)
+    flagged = {(p.source, p.position) for p in passages if p.spoiler_flag}
+    keywords = _keywords(pack)
+    gated = [(x.source, x.evidence, x.episode, f"{f.id}: {x.text}") for f in figures(pack) for x in f.facts
+             if x.episode]
+    gated += [(line.source, line.evidence, e.number, f"episode {e.number}: {line.text}")
+              for e in pack.episodes for line in e.recap]
+    gated += [(q.source, q.evidence, q.episode, q.id) for q in pack.questions if q.episode]
+    early = []
+    for sentence in sentences:
+        text = normalize_space(sentence.text)
+        episode = quote_episode(sentence.text, (sentence.source, sentence.passage_position) in flagged, keywords,
+                                pack.manifest.episode_count, sentence.spoils) or 0
+        early += [f"{where} (episode {number}) is quoted as episode {episode or None}: {sentence.text!r}"
+                  for source, evidence, number, where in gated
+                  if source == sentence.source and number > episode and normalize_space(evidence) in text]
+    assert early == []
+
+
+def test_what_a_fact_says_each_document_calls_it_matches_the_documents(pack: Pack) -> None:
+    """Hansanleega's fact compares the documents' words for his story: the behind-the-scenes article
+    says both "web novel" and "webtoon", so the fact must not make it a web-novel-only source."""
+    fact = next(x.text for x in by_id(pack, "hansanleega").facts if "webtoon" in x.text)
+    behind = pack.documents["behind-the-scenes"]
+    assert "web novel" in behind and "webtoon" in behind
+    assert "behind-the-scenes article uses both" in fact
+
+
+def test_figurative_wording_is_quoted_not_told_as_an_event(pack: Pack) -> None:
+    """The story explainer's "it hijacks a helicopter" is the writer's flourish about how the show
+    opens, not a documented hijacking: episode 1's recap quotes it instead of retelling it."""
+    (line,) = next(e for e in pack.episodes if e.number == 1).recap
+    assert "“hijacks a helicopter, cracks open a skull mid-air”" in line.text
+    assert "taken over" not in line.text
 
 
 # ----------------------------------------------------------------------------------- episodes
