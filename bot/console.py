@@ -8,7 +8,6 @@ a member would; lines starting with `:` drive the simulation.
 from __future__ import annotations
 
 import asyncio
-import shlex
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -172,10 +171,8 @@ def walk_commands(tree: app_commands.CommandTree) -> list[app_commands.Command[A
 def parse_command(tree: app_commands.CommandTree, line: str, partial: bool = False,
                   sim: OfflineDiscord | None = None) -> tuple[list[str], dict[str, Any]]:
     """`/trivia start questions:3 category:plot` -> (["trivia", "start"], {"questions": 3, ...})."""
-    try:
-        tokens = shlex.split(line.strip().lstrip("/"))
-    except ValueError as exc:
-        raise ConsoleError(f"cannot parse: {exc}") from exc
+    # Plain words, not shell quoting: a value may hold apostrophes and quotes ("Baek's father").
+    tokens = line.strip().lstrip("/").split()
     if not tokens:
         raise ConsoleError("which command?")
     path: list[str] = []

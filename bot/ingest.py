@@ -16,7 +16,8 @@ REVIEW_SEPARATOR = "Was this review helpful to you?"
 SPOILER_BANNER = "This review may contain spoilers"
 BOILERPLATE_LINES = {"view this post on instagram", REVIEW_SEPARATOR.casefold(), SPOILER_BANNER.casefold()}
 MIN_QUOTE_WORDS = 4
-ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "jr", "sr", "no", "ep", "eg", "e.g", "i.e"}
+ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "jr", "sr", "no", "ep", "eg", "e.g", "i.e",
+                 "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,9 @@ async def test_options_by_name_and_mentions_shown_as_names(sim: OfflineDiscord) 
     assert "! no role 'Nope'" in text
     assert "Trivia stats · helper" in text
     assert "Server mode: default → `off`" in text  # the helper holds the role now
+
+
+async def test_values_may_hold_quotes_and_apostrophes(sim: OfflineDiscord) -> None:
+    text = await run(sim, "/quote search text:Baek's \"hand of god\"")
+    assert "cannot parse" not in text and "Sorry, something went wrong" not in text
+    assert "No quotes match “Baek's \"hand of god\"”" in text  # the whole value reached the command

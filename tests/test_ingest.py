@@ -70,6 +70,7 @@ def test_articles_are_one_passage_titled_like_the_source(pack: Pack) -> None:
         ("It was fun.The plot centers on him.", ["It was fun.", "The plot centers on him."]),
         ("“Wow.” She said so? Yes…", ["“Wow.”", "She said so?", "Yes…"]),
         ("No boundary here", ["No boundary here"]),
+        ("It premieres on Jan. 24, says Netflix. Watch it.", ["It premieres on Jan. 24, says Netflix.", "Watch it."]),
     ],
 )
 def test_sentence_splitting(paragraph: str, expected: list[str]) -> None:
