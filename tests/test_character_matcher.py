@@ -278,3 +278,11 @@ async def test_empty_store_builds_an_empty_index(store: Store, tmp_path: Path) -
     await service.reload()
     assert service.complete("baek", PUBLIC.allows) == []
     assert (await service.resolve("baek", PUBLIC.allows)).outcome is Outcome.NOT_FOUND
+
+
+async def test_cast_listing_leaves_out_what_hide_mode_hides_at_each_horizon(service: CharacterService) -> None:
+    names = lambda listing: [f.name for f in listing.uncast]  # noqa: E731
+    assert "Lee Hyeon-jong" not in names(await service.cast_listing(SpoilerRules(Mode.HIDE, 6)))
+    assert "Lee Hyeon-jong" in names(await service.cast_listing(SpoilerRules(Mode.HIDE, 7)))
+    assert "Lee Hyeon-jong" in names(await service.cast_listing(SpoilerRules(Mode.MASK, 0)))  # masked, not left out
+    assert "Lee Hyeon-jong" not in names(await service.cast_listing(SpoilerRules(Mode.HIDE, 0)))

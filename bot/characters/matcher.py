@@ -158,6 +158,8 @@ class CharacterIndex:
                     self._by_token.setdefault(token, []).append(entry)
         self._views: dict[frozenset[int], _View] = {}
         self._ordered = sorted(self.figures.values(), key=lambda f: (f.is_person, f.position))
+        self._cast = [f for f in self._ordered if not f.is_person and f.actor]
+        self.latest_reveal = max((f.episode for f in self.figures.values() if f.episode is not None), default=None)
 
     @classmethod
     def from_rows(cls, figure_rows: Iterable[dict[str, Any]], alias_rows: Iterable[dict[str, Any]]) -> CharacterIndex:
@@ -293,7 +295,7 @@ class CharacterIndex:
 
     def cast(self) -> list[Figure]:
         """Characters with a named actor, in pack order."""
-        return [f for f in self._ordered if not f.is_person and f.actor]
+        return list(self._cast)
 
 
 def _entry(figure_id: str, text: str, kind: EntryKind, episode: int | None) -> Entry:

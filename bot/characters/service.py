@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.characters.matcher import CharacterIndex, Figure, Resolution, Suggestion, Visibility
+from bot.spoilers import SpoilerRules, Treatment
 from bot.store import Store
 
 
@@ -80,12 +81,14 @@ class CharacterService:
         self._stamp: str | None = None
         self._clock = clock
         self._checked_at = clock()
+        self._listings: dict[tuple[int, int | None], CastListing] = {}
 
     async def reload(self) -> CharacterIndex:
         """Rebuild the in-memory index from the store (safe to call any time; swaps atomically)."""
         stamp = await self.store.figure_content_stamp()
         index = CharacterIndex.from_rows(await self.store.figure_rows(), await self.store.figure_alias_rows())
         self.index, self._stamp = index, stamp
+        self._listings = {}
         return index
 
     async def refresh(self) -> None:
@@ -116,11 +119,25 @@ class CharacterService:
         """Named characters the documents give no actor for (the cast list says so instead of guessing)."""
         return [f for f in self.index.ordered() if not f.is_person and not f.actor and not f.unnamed]
 
-    async def cast_listing(self) -> CastListing:
+    async def cast_listing(self, rules: SpoilerRules | None = None) -> CastListing:
+        """The cast list, without the figures `rules` would hide (a list of names has no room for
+        "withheld" notes; masked ones stay, for the renderer to mask).
+
+        Built once per index and per horizon that hides anything: at 5,000 characters, filtering and
+        sorting on every /cast took most of its time."""
         await self.refresh()
-        cast = self.cast()
-        titles = await self.store.figure_source_titles({f.actor_source for f in cast if f.actor_source})
-        return CastListing(cast, self.uncast(), list(titles.values()))
+        hides = rules is not None and rules.treatment(self.index.latest_reveal) is Treatment.HIDE
+        key = (id(self.index), rules.horizon if rules is not None and hides else None)
+        listing = self._listings.get(key)
+        if listing is None:
+            cast, uncast = self.cast(), self.uncast()
+            if hides:
+                assert rules is not None
+                cast = [f for f in cast if rules.treatment(f.episode) is not Treatment.HIDE]
+                uncast = [f for f in uncast if rules.treatment(f.episode) is not Treatment.HIDE]
+            titles = await self.store.figure_source_titles({f.actor_source for f in cast if f.actor_source})
+            listing = self._listings[key] = CastListing(cast, uncast, list(titles.values()))
+        return listing
 
     async def card(self, figure_id: str) -> FigureCard | None:
         row = await self.store.figure_by_id(figure_id)

@@ -193,7 +193,7 @@ class Characters(commands.Cog):
 
     async def cast_message(self, owner: int, page: int,
                            rules: SpoilerRules) -> tuple[discord.Embed, discord.ui.View | None]:
-        listing = await self.service.cast_listing()
+        listing = await self.service.cast_listing(rules)
         rendered = cast_page(listing.cast, listing.uncast, listing.source_titles, page, self.cast_page_size, rules)
         if rendered.pages == 1:
             return rendered.embed, None

@@ -195,9 +195,8 @@ def cast_page(cast: list[Figure], uncast: list[Figure], source_titles: list[str]
     documents never give (said plainly rather than guessed).
 
     A character whose very existence is a reveal (`episode:` on the figure) goes through the rules
-    like any other spoiler: masked, or left out under `hide` (a list of names has no room for notes)."""
-    cast = [f for f in cast if rules.treatment(f.episode) is not Treatment.HIDE]
-    uncast = [f for f in uncast if rules.treatment(f.episode) is not Treatment.HIDE]
+    like any other spoiler: masked here; under `hide` the service already left it out (a list of names
+    has no room for notes)."""
     pages = max(1, -(-len(cast) // per_page))
     page = min(max(page, 1), pages)
     lines = [
