@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -23,7 +24,7 @@ PERMISSIONS_INTEGER = 274878000128
 """View Channels, Send Messages, Send Messages in Threads, Manage Messages, Embed Links,
 Read Message History (Manage Messages only matters for the optional spoiler guard's repost)."""
 
-TOKEN_HELP = f"""\
+TOKEN_HELP = """\
 DISCORD_TOKEN is not set, so the bot can't connect to Discord.
 
 To get a token:
@@ -32,12 +33,12 @@ To get a token:
        DISCORD_TOKEN=your-token-here
      (see .env.example for every setting).
   3. Under "OAuth2 > URL Generator", tick the scopes `bot` and `applications.commands`,
-     give it the permissions integer {PERMISSIONS_INTEGER}, and open the URL to invite the bot.
+     give it the permissions integer {permissions}, and open the URL to invite the bot.
   4. Run this command again.
 
 To try everything offline, without a token:
-  goldenhour console          (an interactive simulated server; type /about, /character baek, ...)
-  goldenhour stats            (what the data pack holds)
+  {cli} console          (an interactive simulated server; type /about, /character baek, ...)
+  {cli} stats            (what the data pack holds)
 """
 
 
@@ -217,9 +218,18 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
     return _start_bot(settings, sync_only=True)
 
 
+def _invocation() -> str:
+    """How the operator started us, so the advice can be pasted as is (`.venv/bin/goldenhour`)."""
+    program = sys.argv[0] if sys.argv else ""
+    if os.path.basename(program) == "goldenhour":
+        relative = os.path.relpath(program)
+        return relative if not relative.startswith("..") and os.sep in relative else "goldenhour"
+    return f"{os.path.basename(sys.executable)} -m bot"
+
+
 def _start_bot(settings: Settings, *, sync_only: bool) -> int:
     if not settings.token:
-        print(TOKEN_HELP, file=sys.stderr)
+        print(TOKEN_HELP.format(cli=_invocation(), permissions=PERMISSIONS_INTEGER), file=sys.stderr)
         return 2
     from bot.runtime import run_bot
 

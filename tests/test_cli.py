@@ -29,7 +29,7 @@ def test_run_without_token_explains_and_exits_fast(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr
     assert "applications.commands" in result.stderr and "274878000128" in result.stderr
-    assert "goldenhour console" in result.stderr
+    assert "-m bot console" in result.stderr  # the advice names the command the way it was started
     assert "Traceback" not in result.stderr
 
 
