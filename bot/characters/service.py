@@ -140,24 +140,25 @@ class CharacterService:
         return listing
 
     async def card(self, figure_id: str) -> FigureCard | None:
-        row = await self.store.figure_by_id(figure_id)
+        rows = await self.store.figure_card_rows(figure_id)
         figure = self.index.figures.get(figure_id)
-        if row is None or figure is None:
+        if rows is None or figure is None:
             return None
-        aliases = [AliasInfo(a["name"], a["kind"], a["episode"], a["source"])
-                   for a in await self.store.figure_aliases(figure_id)]
+        row = rows["figure"]
+        aliases = [AliasInfo(a["name"], a["kind"], a["episode"], a["source"]) for a in rows["aliases"]]
         relationships = [  # naming someone whose very existence is a later reveal spoils that episode too
             RelationInfo(r["to_id"], r["to_name"], r["to_kind"], r["relation"],
                          _latest(r["episode"], r["to_episode"]), r["source"])
-            for r in await self.store.figure_relationships(figure_id)
+            for r in rows["relationships"]
         ]
-        facts = [FactInfo(f["text"], f["episode"], f["source"]) for f in await self.store.figure_facts(figure_id)]
+        facts = [FactInfo(f["text"], f["episode"], f["source"]) for f in rows["facts"]]
         cited = {row["source"], *(a.source for a in aliases), *(r.source for r in relationships),
                  *(f.source for f in facts)}
         if row["actor_source"]:
             cited.add(row["actor_source"])
+        titles = await self.store.figure_source_titles()
         return FigureCard(
             figure=figure, bio=row["bio"], bio_source=row["source"], actor_source=row["actor_source"],
             aliases=aliases, relationships=relationships, facts=facts,
-            source_titles=await self.store.figure_source_titles(cited),
+            source_titles={sid: title for sid, title in titles.items() if sid in cited},
         )

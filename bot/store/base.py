@@ -208,6 +208,14 @@ class StoreBase:
 
         return await self._db._execute(one)
 
+    async def fetch_together(self, *queries: tuple[str, Sequence[Any]]) -> list[list[aiosqlite.Row]]:
+        """Several SELECTs in one trip to aiosqlite's thread (one hop instead of one per query)."""
+
+        def run() -> list[list[Any]]:
+            return [self._db._conn.execute(sql, params).fetchall() for sql, params in queries]
+
+        return await self._db._execute(run)
+
     async def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]

@@ -29,37 +29,28 @@ class CharacterQueries(StoreBase):
         return [dict(row) for row in rows]
 
     @cached
-    async def figure_by_id(self, figure_id: str) -> dict[str, Any] | None:
-        row = await self.fetchone("SELECT * FROM figures WHERE id = ?", (figure_id,))
-        return dict(row) if row else None
-
-    @cached
-    async def figure_aliases(self, figure_id: str) -> list[dict[str, Any]]:
-        rows = await self.fetchall(
-            "SELECT name, kind, episode, note, source, evidence FROM aliases WHERE figure_id = ? ORDER BY position",
-            (figure_id,),
+    async def figure_card_rows(self, figure_id: str) -> dict[str, Any] | None:
+        """Everything a card shows, in one trip to the database: the figure, its aliases, its
+        relationships (with the target's canonical name, kind and reveal episode) and its facts."""
+        figure, aliases, relationships, facts = await self.fetch_together(
+            ("SELECT * FROM figures WHERE id = ?", (figure_id,)),
+            ("SELECT name, kind, episode, note, source, evidence FROM aliases WHERE figure_id = ?"
+             " ORDER BY position", (figure_id,)),
+            ("SELECT r.to_id, r.relation, r.episode, r.source, r.evidence,"
+             " t.name AS to_name, t.kind AS to_kind, t.unnamed AS to_unnamed, t.episode AS to_episode"
+             " FROM relationships r JOIN figures t ON t.id = r.to_id"
+             " WHERE r.figure_id = ? ORDER BY r.position", (figure_id,)),
+            ("SELECT text, episode, source, evidence FROM facts WHERE figure_id = ? ORDER BY position",
+             (figure_id,)),
         )
-        return [dict(row) for row in rows]
-
-    @cached
-    async def figure_relationships(self, figure_id: str) -> list[dict[str, Any]]:
-        """Relationships with the target's canonical name and kind, so a card can name who it points at."""
-        rows = await self.fetchall(
-            "SELECT r.to_id, r.relation, r.episode, r.source, r.evidence,"
-            " t.name AS to_name, t.kind AS to_kind, t.unnamed AS to_unnamed, t.episode AS to_episode"
-            " FROM relationships r JOIN figures t ON t.id = r.to_id"
-            " WHERE r.figure_id = ? ORDER BY r.position",
-            (figure_id,),
-        )
-        return [dict(row) for row in rows]
-
-    @cached
-    async def figure_facts(self, figure_id: str) -> list[dict[str, Any]]:
-        rows = await self.fetchall(
-            "SELECT text, episode, source, evidence FROM facts WHERE figure_id = ? ORDER BY position",
-            (figure_id,),
-        )
-        return [dict(row) for row in rows]
+        if not figure:
+            return None
+        return {
+            "figure": dict(figure[0]),
+            "aliases": [dict(row) for row in aliases],
+            "relationships": [dict(row) for row in relationships],
+            "facts": [dict(row) for row in facts],
+        }
 
     @cached
     async def figure_source_titles(self, source_ids: Iterable[str] | None = None) -> dict[str, str]:
