@@ -19,7 +19,6 @@ from bot.quotes import MAX_QUERY_CHARS, QuoteService, RecentQuotes, parse_query,
 from bot.runtime import APOLOGY
 from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
-from tests.conftest import start_sim
 
 MASK = SpoilerRules(Mode.MASK, 0)
 OFF = SpoilerRules(Mode.OFF, 0)
@@ -185,13 +184,9 @@ async def test_fuzzed_queries_search_or_explain_never_fail(service: QuoteService
 
 
 @pytest.fixture
-async def fuzz_sim(seeded_template: Path, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    shutil.copy(seeded_template, tmp_path / "test.db")
-    store = await Store.open(tmp_path / "test.db")
-    simulated = await start_sim(store, tmp_path)
-    yield simulated
-    await simulated.bot.close()
-    await store.close()
+def fuzz_sim(sim: OfflineDiscord) -> OfflineDiscord:
+    """The shared simulated server (conftest's `sim`), under this module's name."""
+    return sim
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,9 @@ BEHIND = "Behind the scenes of The Trauma Code: Heroes on Call"
 
 
 @pytest.fixture
-async def qsim(seeded_template: Path, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    shutil.copy(seeded_template, tmp_path / "test.db")
-    store = await Store.open(tmp_path / "test.db")
-    simulated = await start_sim(store, tmp_path)
-    yield simulated
-    await simulated.bot.close()
-    await store.close()
+def qsim(sim: OfflineDiscord) -> OfflineDiscord:
+    """The shared simulated server (conftest's `sim`), under this module's name."""
+    return sim
 
 
 async def set_channel_mode(sim: OfflineDiscord, channel: str, mode: str, horizon: int | None = None) -> None:
