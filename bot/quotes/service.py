@@ -16,8 +16,8 @@ from rapidfuzz import fuzz, process
 from bot.quotes.models import Attribution, Quote, Review, ReviewSummary, SearchResult
 from bot.quotes.query import SearchQuery, parse_query, phrase_expression
 from bot.spoilers import Mode, SpoilerRules
+from bot.spoilers.keywords import quote_episode
 from bot.store import Store
-from bot.store.content import quote_episode
 from bot.store.quotes import MARK_CLOSE, MARK_OPEN
 
 SEARCH_LIMIT = 5  # results per search: the best few, readable in one embed

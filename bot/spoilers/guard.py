@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.spoilers.keywords import SpoilerKeyword, names_keyword
 from bot.spoilers.policy import Mode, SpoilerRules
 
 _URL = re.compile(r"<?https?://[^\s<]+[^<.,:;\"')\]\s]>?")
@@ -23,12 +24,6 @@ _BACKTICKS = re.compile(r"`+")
 class GuardAction(enum.StrEnum):
     WARN = "warn"  # reply with a warning; the message stays
     REPOST = "repost"  # remove the message and repost it masked, with the author's name
-
-
-@dataclass(frozen=True)
-class SpoilerKeyword:
-    episode: int
-    keyword: str
 
 
 @dataclass(frozen=True)
@@ -76,19 +71,6 @@ def _blank(text: str) -> str:
     return "".join(c if c == "\n" else " " for c in text)
 
 
-def _pattern(keyword: str) -> re.Pattern[str]:
-    """A whole-word, case-insensitive pattern; any run of spaces may stand between the words.
-
-    The word boundary is ASCII-only on purpose: "Sudan에서" (a Korean particle glued on) still names
-    Sudan, while "Sudanese" is another word.
-    """
-    words = [re.escape(word) for word in keyword.split()]
-    body = r"\s+".join(words)
-    left = r"(?<![A-Za-z0-9])" if keyword[:1].isascii() and keyword[:1].isalnum() else ""
-    right = r"(?![A-Za-z0-9])" if keyword[-1:].isascii() and keyword[-1:].isalnum() else ""
-    return re.compile(left + body + right, re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class KeywordHit:
     episode: int
@@ -101,7 +83,7 @@ def find_spoilers(message: str, keywords: Iterable[SpoilerKeyword], horizon: int
     hits = {
         KeywordHit(k.episode, k.keyword)
         for k in keywords
-        if k.episode > horizon and k.keyword.strip() and _pattern(k.keyword.strip()).search(visible)
+        if k.episode > horizon and names_keyword(visible, k.keyword)
     }
     return sorted(hits, key=lambda hit: (-hit.episode, hit.keyword.casefold()))
 

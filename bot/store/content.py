@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from bot.ingest import Passage, Sentence
 from bot.pack import Pack, Person
+from bot.spoilers.keywords import quote_episode
 from bot.store.base import StoreBase, cached
 from bot.store.migrations import CONTENT_TABLES
 
@@ -154,16 +154,3 @@ class ContentQueries(StoreBase):
         value = await self.scalar("SELECT value FROM pack_info WHERE key = 'episode_count'")
         return int(value or 0)
 
-
-def quote_episode(text: str, flagged: bool, keywords: list[tuple[int, str]], episode_count: int,
-                  spoils: int | None = None) -> int | None:
-    """What a sentence can spoil: the latest episode whose keyword it names, or that its place in a
-    spoiler article gives away; a review the site flags as spoiling is taken to spoil the whole run,
-    since the flag doesn't say which episode."""
-    lowered = text.casefold()
-    episodes = [n for n, k in keywords if re.search(rf"(?<!\w){re.escape(k.casefold())}(?!\w)", lowered)]
-    if spoils is not None:
-        episodes.append(spoils)
-    if flagged:
-        episodes.append(episode_count)
-    return max(episodes, default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.spoilers.guard import SpoilerKeyword
+from bot.spoilers.keywords import SpoilerKeyword
 from bot.store.base import StoreBase, cached
 
 
