@@ -139,5 +139,5 @@ async def test_a_database_at_version_1_is_upgraded_in_place(tmp_path: Path) -> N
 
 async def test_cached_reads_refuse_one_shot_arguments(seeded_store: Store) -> None:
     with pytest.raises(TypeError, match="plain arguments"):
-        await seeded_store.figure_source_titles(source for source in ["reviews"])
-    assert list(await seeded_store.figure_source_titles(["reviews"])) == ["reviews"]
+        await seeded_store.trivia_leaderboard(guild for guild in [1])
+    assert await seeded_store.trivia_leaderboard(1) is not None

@@ -135,7 +135,8 @@ class CharacterService:
                 assert rules is not None
                 cast = [f for f in cast if rules.treatment(f.episode) is not Treatment.HIDE]
                 uncast = [f for f in uncast if rules.treatment(f.episode) is not Treatment.HIDE]
-            titles = await self.store.figure_source_titles({f.actor_source for f in cast if f.actor_source})
+            credited = {f.actor_source for f in cast if f.actor_source}
+            titles = {sid: title for sid, title in (await self.store.source_titles()).items() if sid in credited}
             listing = self._listings[key] = CastListing(cast, uncast, list(titles.values()))
         return listing
 
@@ -156,7 +157,7 @@ class CharacterService:
                  *(f.source for f in facts)}
         if row["actor_source"]:
             cited.add(row["actor_source"])
-        titles = await self.store.figure_source_titles()
+        titles = await self.store.source_titles()
         return FigureCard(
             figure=figure, bio=row["bio"], bio_source=row["source"], actor_source=row["actor_source"],
             aliases=aliases, relationships=relationships, facts=facts,

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from bot.quotes.models import Attribution, Quote, Review, ReviewSummary, SearchResult
 from bot.quotes.query import SearchQuery, parse_query, phrase_expression
 from bot.spoilers import Mode, SpoilerRules
-from bot.spoilers.keywords import quote_episode
+from bot.spoilers.keywords import SpoilerKeyword, quote_episode
 from bot.store import Store
 from bot.store.quotes import MARK_CLOSE, MARK_OPEN
 
@@ -60,7 +60,7 @@ class RandomResult:
 class _Context:
     """What attribution needs from the content: spoiler keywords and the episode count."""
 
-    keywords: list[tuple[int, str]]
+    keywords: list[SpoilerKeyword]
     episode_count: int
 
     def episode_of(self, text: str, flagged: bool = False) -> int | None:
@@ -95,7 +95,7 @@ class QuoteService:
         self.recent = recent or RecentQuotes()
 
     async def _context(self) -> _Context:
-        return _Context(await self.store.quote_spoiler_keywords(), await self.store.episode_count())
+        return _Context(await self.store.spoiler_keywords(), await self.store.episode_count())
 
     def _quote(self, row: dict[str, Any], context: _Context) -> Quote:
         attribution = Attribution(

@@ -7,7 +7,6 @@ with another mixin's on `Store`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from bot.store.base import StoreBase, cached
@@ -51,13 +50,6 @@ class CharacterQueries(StoreBase):
             "relationships": [dict(row) for row in relationships],
             "facts": [dict(row) for row in facts],
         }
-
-    @cached
-    async def figure_source_titles(self, source_ids: Iterable[str] | None = None) -> dict[str, str]:
-        """Source id -> human title, in manifest order; all sources when `source_ids` is None."""
-        rows = await self.fetchall("SELECT id, title FROM sources ORDER BY position")
-        wanted = None if source_ids is None else set(source_ids)
-        return {row["id"]: row["title"] for row in rows if wanted is None or row["id"] in wanted}
 
     @cached
     async def figure_content_stamp(self) -> str | None:

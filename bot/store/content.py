@@ -150,6 +150,11 @@ class ContentQueries(StoreBase):
         return [dict(row) for row in rows]
 
     @cached
+    async def source_titles(self) -> dict[str, str]:
+        """Source id -> human title, in manifest order (what footers and citations show)."""
+        return {str(source["id"]): str(source["title"]) for source in await self.sources()}
+
+    @cached
     async def episode_count(self) -> int:
         value = await self.scalar("SELECT value FROM pack_info WHERE key = 'episode_count'")
         return int(value or 0)

@@ -153,8 +153,3 @@ class QuoteQueries(StoreBase):
             " FROM figures f LEFT JOIN aliases a ON a.figure_id = f.id ORDER BY f.position, a.position"
         )
         return [dict(row) for row in rows]
-
-    @cached
-    async def quote_spoiler_keywords(self) -> list[tuple[int, str]]:
-        rows = await self.fetchall("SELECT episode, keyword FROM spoiler_keywords ORDER BY episode, keyword")
-        return [(row[0], row[1]) for row in rows]
