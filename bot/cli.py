@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
+from bot.seeding import InvalidPack, open_seeded_store, open_store
 from bot.settings import ConfigError, Settings, setup_logging
 
 log = logging.getLogger("goldenhour")
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(settings.log_level)
         return int(args.handler(settings, args) or 0)
     except ConfigError as exc:
+        if isinstance(exc, InvalidPack):
+            _print_problems(exc.problems)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -95,35 +98,6 @@ def _run(coro: Coroutine[Any, Any, int]) -> int:
     return asyncio.run(coro)
 
 
-async def _open_store(settings: Settings) -> Any:
-    from bot.store import Store, StoreError
-
-    settings.check_database_path()
-    try:
-        return await Store.open(settings.database)
-    except StoreError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
-async def open_seeded_store(settings: Settings) -> Any:
-    """The store, seeded first if it is empty: a first start needs no separate seed step."""
-    from bot.seeding import ensure_seeded
-
-    store = await _open_store(settings)
-    try:
-        seeded = await ensure_seeded(store, settings.data_pack)
-    except BaseException:
-        await store.close()
-        raise
-    if seeded is not None and not seeded.ok:
-        await store.close()
-        _print_problems(seeded.problems)
-        raise ConfigError("The data pack is invalid; fix it (goldenhour validate) and start again.")
-    if seeded is not None:
-        log.info("Seeded the empty database from %s", settings.data_pack)
-    return store
-
-
 def _print_problems(problems: list[Any]) -> None:
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
@@ -152,7 +126,7 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     from bot.seeding import seed
 
     async def go() -> int:
-        store = await _open_store(settings)
+        store = await open_store(settings)
         try:
             result = await seed(store, settings.data_pack)
         finally:
@@ -199,7 +173,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
         raise ConfigError(f"The folder {target.parent} does not exist.")
 
     async def go() -> int:
-        store = await _open_store(settings)
+        store = await open_store(settings)
         try:
             await store.backup(target)
         finally:

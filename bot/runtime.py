@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.errors import NotAllowed, UserError
+from bot.seeding import open_seeded_store
 from bot.settings import ConfigError, Settings
 from bot.spoilers import SpoilerPolicy
 from bot.store import Store
@@ -145,8 +146,6 @@ async def sync_commands(bot: GoldenHourBot, *, force: bool = False) -> str:
 
 async def run_bot(settings: Settings, *, sync_only: bool) -> int:
     """Open the store, seed it if empty, then run (or just sync) until SIGINT/SIGTERM."""
-    from bot.cli import open_seeded_store
-
     token = settings.require_token()
     store = await open_seeded_store(settings)
     try:

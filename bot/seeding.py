@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ingest import ingest
 from bot.pack import Problem, load_pack
-from bot.store import Store
+from bot.settings import ConfigError, Settings
+from bot.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class InvalidPack(ConfigError):
+    """The data pack has problems; the operator sees each of them, then this message."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("The data pack is invalid; fix it (goldenhour validate) and start again.")
+        self.problems = problems
 
 
 @dataclass
@@ -35,3 +47,28 @@ async def ensure_seeded(store: Store, pack_path: Path) -> SeedResult | None:
     if await store.is_seeded():
         return None
     return await seed(store, pack_path)
+
+
+async def open_store(settings: Settings) -> Store:
+    """The configured store, migrated; an unusable path or file is a one-line ConfigError."""
+    settings.check_database_path()
+    try:
+        return await Store.open(settings.database)
+    except StoreError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+async def open_seeded_store(settings: Settings) -> Store:
+    """The store, seeded first if it is empty: a first start needs no separate seed step."""
+    store = await open_store(settings)
+    try:
+        seeded = await ensure_seeded(store, settings.data_pack)
+    except BaseException:
+        await store.close()
+        raise
+    if seeded is not None and not seeded.ok:
+        await store.close()
+        raise InvalidPack(seeded.problems)
+    if seeded is not None:
+        log.info("Seeded the empty database from %s", settings.data_pack)
+    return store
