@@ -324,17 +324,25 @@ class OfflineDiscord:
             "authorizing_integration_owners": {"0": str(self.guild_id)},
         }
 
-    async def _dispatch(self, payload: dict[str, Any], pressed: SentMessage | None = None) -> Exchange:
+    async def _dispatch(self, payload: dict[str, Any], pressed: SentMessage | None = None,
+                        answered_within: float = 0.0) -> Exchange:
+        """Feed one gateway event to discord.py and run the bot until it settles; with
+        `answered_within`, keep running until the interaction callback was sent (or that many seconds)."""
         async_context.set(self._adapter)
         exchange = Exchange()
         self._exchange, self._pressed = exchange, pressed
         baseline = asyncio.all_tasks()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + answered_within
         try:
             if payload.get("type") == "MESSAGE_CREATE":
                 self.bot._connection.parse_message_create(payload["d"])
             else:
                 self.bot._connection.parse_interaction_create(payload)
             await self.settle(baseline)
+            while exchange.callback is None and loop.time() < deadline:
+                await asyncio.sleep(0.005)
+                await self.settle(baseline)
         finally:
             self._exchange, self._pressed = None, None
         return exchange
@@ -465,21 +473,7 @@ class OfflineDiscord:
     async def dispatch_answered(self, payload: dict[str, Any], *, pressed: SentMessage | None = None,
                                 limit: float = 5.0) -> Exchange:
         """Dispatch an interaction payload and run the bot until it has been answered (see `command_answered`)."""
-        async_context.set(self._adapter)
-        exchange = Exchange()
-        self._exchange, self._pressed = exchange, pressed
-        baseline = asyncio.all_tasks()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit
-        try:
-            self.bot._connection.parse_interaction_create(payload)
-            await self.settle(baseline)
-            while exchange.callback is None and loop.time() < deadline:
-                await asyncio.sleep(0.005)
-                await self.settle(baseline)
-        finally:
-            self._exchange, self._pressed = None, None
-        return exchange
+        return await self._dispatch(payload, pressed, answered_within=limit)
 
     async def command_with_members(self, line_or_name: str, *, user: str = "member", channel: str = "general",
                                    **options: Any) -> Exchange:
@@ -568,41 +562,36 @@ class OfflineDiscord:
         if path.startswith("/webhooks/"):
             token = path.split("/")[3]
             if request.method == "POST":  # follow-up
-                message = SentMessage(snowflake(), self._interaction_channels.get(token, 0), interaction_token=token)
-                message.apply(body)
-                self.messages[message.id] = message
-                return self._touch(message).payload(self.guild_id)
-            message = self._message_for(path, token)
-            if request.method == "PATCH":
-                message.apply(body)
-                return self._touch(message).payload(self.guild_id)
-            if request.method == "DELETE":
-                message.deleted = True
-                return None
-            return message.payload(self.guild_id)
+                return self._create(self._interaction_channels.get(token, 0), body, token)
+            return self._on_message(request.method, self._message_for(path, token), body)
         if path.startswith("/channels/") and "/messages" in path:
             parts = path.split("/")
-            channel_id = int(parts[2])
             if request.method == "POST" and len(parts) == 4:
-                message = SentMessage(snowflake(), channel_id)
-                message.apply(body)
-                self.messages[message.id] = message
-                return self._touch(message).payload(self.guild_id)
-            message_id = int(parts[4])
-            message = self.messages.get(message_id)
+                return self._create(int(parts[2]), body)
+            message = self.messages.get(int(parts[4]))
             if message is None or message.deleted:
                 raise _not_found()
-            if request.method == "PATCH":
-                message.apply(body)
-                return self._touch(message).payload(self.guild_id)
-            if request.method == "DELETE":
-                message.deleted = True
-                return None
-            return message.payload(self.guild_id)
+            return self._on_message(request.method, message, body)
         if request.method == "PUT" and "/commands" in path:
             return [{"description": "", **c, "id": str(snowflake()), "application_id": str(APPLICATION_ID),
                      "version": "1"} for c in (request.json or [])]  # type: ignore[union-attr]
         return {}
+
+    def _create(self, channel_id: int, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        message = SentMessage(snowflake(), channel_id, interaction_token=token)
+        message.apply(body)
+        self.messages[message.id] = message
+        return self._touch(message).payload(self.guild_id)
+
+    def _on_message(self, method: str, message: SentMessage, body: dict[str, Any]) -> dict[str, Any] | None:
+        """GET, PATCH or DELETE on a message the bot sent."""
+        if method == "PATCH":
+            message.apply(body)
+            return self._touch(message).payload(self.guild_id)
+        if method == "DELETE":
+            message.deleted = True
+            return None
+        return message.payload(self.guild_id)
 
     def _message_for(self, path: str, token: str) -> SentMessage:
         tail = path.rsplit("/", 1)[-1]
@@ -715,9 +704,6 @@ class _SiblingGuild(OfflineDiscord):
         self.add_channel("spoilers")
         self._register_guild()
 
-    async def _dispatch(self, payload: dict[str, Any], pressed: SentMessage | None = None) -> Exchange:
-        return await self.parent._dispatch(payload, pressed)
-
-    async def dispatch_answered(self, payload: dict[str, Any], *, pressed: SentMessage | None = None,
-                                limit: float = 5.0) -> Exchange:
-        return await self.parent.dispatch_answered(payload, pressed=pressed, limit=limit)
+    async def _dispatch(self, payload: dict[str, Any], pressed: SentMessage | None = None,
+                        answered_within: float = 0.0) -> Exchange:
+        return await self.parent._dispatch(payload, pressed, answered_within)
