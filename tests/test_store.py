@@ -141,3 +141,11 @@ async def test_cached_reads_refuse_one_shot_arguments(seeded_store: Store) -> No
     with pytest.raises(TypeError, match="plain arguments"):
         await seeded_store.trivia_leaderboard(guild for guild in [1])
     assert await seeded_store.trivia_leaderboard(1) is not None
+
+
+async def test_cached_rows_are_copied_and_frozen_values_shared(seeded_store: Store) -> None:
+    first = await seeded_store.figure_card_rows("baek-kang-hyuk")
+    first["facts"].clear()
+    assert (await seeded_store.figure_card_rows("baek-kang-hyuk"))["facts"]
+    episodes = await seeded_store.episodes()
+    assert episodes == await seeded_store.episodes()
