@@ -20,9 +20,9 @@ from discord.ext import commands
 
 from bot.checks import moderator_only
 from bot.cogs.guard import cannot_repost, repost_masked
-from bot.cogs.recaps import EpisodeOrZero
 from bot.errors import NotAllowed, UserError
 from bot.interaction import channel_ids, spoiler_rules
+from bot.options import EpisodeOrZero
 from bot.render.spoilers import (
     AUDIT_PAGE_SIZE,
     GuardStatus,
