@@ -11,7 +11,7 @@ import functools
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -252,10 +252,6 @@ class StoreBase:
         async with self.transaction() as db:
             cursor = await db.execute(sql, params)
             return cursor.lastrowid or 0
-
-    async def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.transaction() as db:
-            await db.executemany(sql, rows)
 
     async def backup(self, target: str | Path) -> None:
         """SQLite's online backup: consistent even while the bot is writing."""

@@ -126,12 +126,6 @@ class QuoteQueries(StoreBase):
         return dict(row) if row else None
 
     @cached
-    async def quote_count(self, *, match: str | None = None) -> int:
-        if match is None:
-            return int(await self.scalar("SELECT COUNT(*) FROM quotes"))
-        return await self.count_quote_matches(match)
-
-    @cached
     async def review_list(self) -> list[dict[str, Any]]:
         """Every review, numbered, without bodies (for choosing one)."""
         rows = await self.fetchall(
