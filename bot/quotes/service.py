@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.quotes.models import Attribution, Quote, Review, ReviewSummary, SearchResult
 from bot.quotes.query import SearchQuery, parse_query, phrase_expression
-from bot.spoilers import Mode, SpoilerRules
+from bot.spoilers import SpoilerRules
 from bot.spoilers.keywords import SpoilerKeyword, quote_episode
 from bot.store import Store
 from bot.store.quotes import MARK_CLOSE, MARK_OPEN
@@ -82,11 +82,6 @@ def split_marked(marked: str, text: str) -> tuple[tuple[str, bool], ...]:
     if "".join(piece for piece, _ in segments) != text:
         return ((text, False),)
     return tuple(segments)
-
-
-def hidden_after(rules: SpoilerRules) -> int | None:
-    """Under `hide`, quotes past the horizon could only appear as 'withheld' notes: don't pick them."""
-    return rules.horizon if rules.mode is Mode.HIDE else None
 
 
 class QuoteService:
@@ -167,7 +162,7 @@ class QuoteService:
                      about: str | None = None) -> RandomResult:
         """A random quote (about someone or something), not one of the channel's last few."""
         match, label, existence = (None, None, None) if about is None else await self._about(about, rules)
-        hide = hidden_after(rules)
+        hide = rules.withheld_after
         channel = channel_id or 0
         recent = self.recent.recent(channel)
         row = await self.store.random_quote(match=match, exclude=recent, hidden_after=hide)

@@ -60,6 +60,12 @@ class SpoilerRules:
             return mask(text, limit)
         return _cut(withheld_note(episode), limit)
 
+    @property
+    def withheld_after(self) -> int | None:
+        """Under `hide`, the last episode content may spoil and still be shown at all (anything later
+        could only appear as a "withheld" note, so pickers skip it); None in other modes."""
+        return self.horizon if self.mode is Mode.HIDE else None
+
     def describe(self) -> str:
         """One line for a footer: what these rules do, and where they come from."""
         if self.mode is Mode.OFF:
