@@ -167,7 +167,7 @@ async def test_channel_needs_something_to_set_and_reset_removes_the_override(sim
     assert same.message.content.startswith("Nothing changed")
     reset = await sim.command("/spoilers reset", user="moderator")
     assert "mode: `off` → server's" in reset.message.content
-    assert await sim.bot.store.channel_rules(sim.guild_id) == []
+    assert list(await sim.bot.store.channel_rules(sim.guild_id)) == []
     again = await sim.command("/spoilers reset", user="moderator")
     assert again.message.ephemeral and "has no override; it already follows the server" in again.message.content
 

@@ -118,7 +118,8 @@ async def test_cached_reads_follow_our_writes_and_other_processes(seeded_store: 
 
 async def test_callers_cannot_change_what_the_cache_holds(seeded_store: Store) -> None:
     info = await seeded_store.pack_info()
-    info["title"] = "Vandalised"
+    with pytest.raises(TypeError):
+        info["title"] = "Vandalised"  # type: ignore[index]
     assert (await seeded_store.pack_info())["title"] != "Vandalised"
 
 
@@ -143,9 +144,28 @@ async def test_cached_reads_refuse_one_shot_arguments(seeded_store: Store) -> No
     assert await seeded_store.trivia_leaderboard(1) is not None
 
 
-async def test_cached_rows_are_copied_and_frozen_values_shared(seeded_store: Store) -> None:
+async def test_cached_rows_are_read_only_and_shared_not_copied(seeded_store: Store) -> None:
     first = await seeded_store.figure_card_rows("baek-kang-hyuk")
-    first["facts"].clear()
-    assert (await seeded_store.figure_card_rows("baek-kang-hyuk"))["facts"]
-    episodes = await seeded_store.episodes()
-    assert episodes == await seeded_store.episodes()
+    assert first is not None
+    with pytest.raises(AttributeError):
+        first["facts"].clear()  # a tuple, not a list
+    with pytest.raises(TypeError):
+        first["facts"][0]["text"] = "rewritten"
+    again = await seeded_store.figure_card_rows("baek-kang-hyuk")
+    assert again is first and again["facts"]  # a hit is the stored value itself: no copying per call
+
+
+async def test_a_cached_read_of_something_mutable_and_opaque_is_refused(tmp_path: Path) -> None:
+    from bot.store.base import cached
+
+    class Probe(Store):
+        @cached
+        async def opaque(self) -> object:
+            return bytearray(b"could change under every caller")
+
+    store = await Probe.open(tmp_path / "probe.db")
+    try:
+        with pytest.raises(TypeError, match="plain data"):
+            await store.opaque()
+    finally:
+        await store.close()

@@ -7,6 +7,7 @@ with another mixin's on `Store`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.store.base import StoreBase, cached
@@ -28,7 +29,7 @@ class CharacterQueries(StoreBase):
         return [dict(row) for row in rows]
 
     @cached
-    async def figure_card_rows(self, figure_id: str) -> dict[str, Any] | None:
+    async def figure_card_rows(self, figure_id: str) -> Mapping[str, Any] | None:
         """Everything a card shows, in one trip to the database: the figure, its aliases, its
         relationships (with the target's canonical name, kind and reveal episode) and its facts."""
         figure, aliases, relationships, facts = await self.fetch_together(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from bot.ingest import Passage, Sentence
 from bot.pack import Pack, Person
@@ -116,7 +117,7 @@ class ContentQueries(StoreBase):
         return await self.content_counts()
 
     @cached
-    async def content_counts(self) -> dict[str, int]:
+    async def content_counts(self) -> Mapping[str, int]:
         counts: dict[str, int] = {}
         for label, sql in (
             ("sources", "SELECT COUNT(*) FROM sources"),
@@ -141,16 +142,16 @@ class ContentQueries(StoreBase):
         return await self.scalar("SELECT value FROM pack_info WHERE key = 'pack_id'") is not None
 
     @cached
-    async def pack_info(self) -> dict[str, str]:
+    async def pack_info(self) -> Mapping[str, str]:
         return {row["key"]: row["value"] for row in await self.fetchall("SELECT key, value FROM pack_info")}
 
     @cached
-    async def sources(self) -> list[dict[str, str | None]]:
+    async def sources(self) -> Sequence[Mapping[str, str | None]]:
         rows = await self.fetchall("SELECT id, file, title, kind, author FROM sources ORDER BY position")
         return [dict(row) for row in rows]
 
     @cached
-    async def source_titles(self) -> dict[str, str]:
+    async def source_titles(self) -> Mapping[str, str]:
         """Source id -> human title, in manifest order (what footers and citations show)."""
         return {str(source["id"]): str(source["title"]) for source in await self.sources()}
 

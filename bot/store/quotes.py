@@ -8,7 +8,7 @@ Review numbers are 1-based over every review of every review document, in manife
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.store.base import StoreBase, cached
@@ -126,7 +126,7 @@ class QuoteQueries(StoreBase):
         return dict(row) if row else None
 
     @cached
-    async def review_list(self) -> list[dict[str, Any]]:
+    async def review_list(self) -> Sequence[Mapping[str, Any]]:
         """Every review, numbered, without bodies (for choosing one)."""
         rows = await self.fetchall(
             f"""SELECT p.id, {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source
@@ -139,7 +139,7 @@ class QuoteQueries(StoreBase):
         return await self.scalar("SELECT body FROM passages WHERE id = ?", (passage_id,))
 
     @cached
-    async def quote_figures(self) -> list[dict[str, Any]]:
+    async def quote_figures(self) -> Sequence[Mapping[str, Any]]:
         """Characters and people with their aliases, for `/quote random about:` (name → every
         spelling the documents use)."""
         rows = await self.fetchall(

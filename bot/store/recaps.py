@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.spoilers.keywords import SpoilerKeyword
@@ -26,7 +27,7 @@ class EpisodeInfo:
 
 class RecapQueries(StoreBase):
     @cached
-    async def episodes(self) -> list[EpisodeInfo]:
+    async def episodes(self) -> Sequence[EpisodeInfo]:
         """Every episode, in order, without recap lines."""
         rows = await self.fetchall(
             "SELECT e.number, e.title, s.title AS title_source, e.covered, e.summary FROM episodes e"
@@ -54,6 +55,6 @@ class RecapQueries(StoreBase):
                            tuple(RecapLine(line["text"], line["source_title"]) for line in lines))
 
     @cached
-    async def spoiler_keywords(self) -> list[SpoilerKeyword]:
+    async def spoiler_keywords(self) -> Sequence[SpoilerKeyword]:
         rows = await self.fetchall("SELECT episode, keyword FROM spoiler_keywords ORDER BY episode, keyword")
         return [SpoilerKeyword(row["episode"], row["keyword"]) for row in rows]

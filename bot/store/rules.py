@@ -7,6 +7,7 @@ entry in one transaction, so the log can't miss a change or record one that didn
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,12 +54,12 @@ def channel_scope(channel_id: int) -> str:
 
 class RuleQueries(StoreBase):
     @cached
-    async def guild_settings(self, guild_id: int) -> dict[str, Any] | None:
+    async def guild_settings(self, guild_id: int) -> Mapping[str, Any] | None:
         row = await self.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         return dict(row) if row else None
 
     @cached
-    async def channel_rule(self, guild_id: int, channel_id: int) -> dict[str, Any] | None:
+    async def channel_rule(self, guild_id: int, channel_id: int) -> Mapping[str, Any] | None:
         row = await self.fetchone(
             "SELECT spoiler_mode, horizon FROM channel_rules WHERE guild_id = ? AND channel_id = ?",
             (guild_id, channel_id),
@@ -66,7 +67,7 @@ class RuleQueries(StoreBase):
         return dict(row) if row else None
 
     @cached
-    async def channel_rules(self, guild_id: int) -> list[dict[str, Any]]:
+    async def channel_rules(self, guild_id: int) -> Sequence[Mapping[str, Any]]:
         """Every channel override in a server."""
         rows = await self.fetchall(
             "SELECT channel_id, spoiler_mode, horizon FROM channel_rules WHERE guild_id = ? ORDER BY channel_id",

@@ -7,7 +7,7 @@ Times are stored as ISO-8601 UTC strings of one fixed shape, so they compare as 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,7 +149,7 @@ class TriviaQueries(StoreBase):
 
     @cached
     async def trivia_leaderboard(self, guild_id: int, *, since: dt.datetime | None = None, limit: int = 10,
-                                 include_user: int | None = None) -> list[dict[str, Any]]:
+                                 include_user: int | None = None) -> Sequence[Mapping[str, Any]]:
         """Ranked rows (rank, user_id, points, correct, answered) of one server: the top `limit` ranks,
         plus `include_user`'s row wherever it ranks. Members who opted out are left out entirely."""
         if since is None:
@@ -169,7 +169,7 @@ class TriviaQueries(StoreBase):
         return [dict(row) for row in rows]
 
     @cached
-    async def trivia_member_stats(self, guild_id: int, user_id: int) -> dict[str, Any] | None:
+    async def trivia_member_stats(self, guild_id: int, user_id: int) -> Mapping[str, Any] | None:
         row = await self.fetchone(
             "SELECT answered, correct, points, streak, best_streak FROM trivia_members"
             " WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
@@ -183,7 +183,7 @@ class TriviaQueries(StoreBase):
         return await self._leaderboard_opted_out(tuple(sorted(set(user_ids))))
 
     @cached
-    async def _leaderboard_opted_out(self, ids: tuple[int, ...]) -> set[int]:
+    async def _leaderboard_opted_out(self, ids: tuple[int, ...]) -> frozenset[int]:
         if not ids:
             return set()
         marks = ",".join("?" * len(ids))
