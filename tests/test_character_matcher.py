@@ -286,3 +286,23 @@ async def test_cast_listing_leaves_out_what_hide_mode_hides_at_each_horizon(serv
     assert "Lee Hyeon-jong" in names(await service.cast_listing(SpoilerRules(Mode.HIDE, 7)))
     assert "Lee Hyeon-jong" in names(await service.cast_listing(SpoilerRules(Mode.MASK, 0)))  # masked, not left out
     assert "Lee Hyeon-jong" not in names(await service.cast_listing(SpoilerRules(Mode.HIDE, 0)))
+
+
+def test_autocomplete_forgives_a_typo_at_scale_scoring_a_bounded_slice(monkeypatch) -> None:
+    import bot.characters.matcher as matcher_module
+
+    index = synthetic_index(5000)
+    target = index.figures["synthetic-1234"]
+    typed = keys(target.name).sound
+    slipped = typed[:3] + ("x" if typed[3] != "x" else "z") + typed[4:]  # one wrong letter after the first
+    scored: list[int] = []
+    extract = matcher_module.process.extract
+
+    def counting(query, choices, **kwargs):
+        scored.append(len(choices))
+        return extract(query, choices, **kwargs)
+
+    monkeypatch.setattr(matcher_module.process, "extract", counting)
+    suggestions = index.complete(slipped, PUBLIC.allows)
+    assert target.id in [s.figure.id for s in suggestions]
+    assert scored and max(scored) <= matcher_module.FUZZY_SCAN < len(index.entries)
