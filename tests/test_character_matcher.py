@@ -306,3 +306,14 @@ def test_autocomplete_forgives_a_typo_at_scale_scoring_a_bounded_slice(monkeypat
     suggestions = index.complete(slipped, PUBLIC.allows)
     assert target.id in [s.figure.id for s in suggestions]
     assert scored and max(scored) <= matcher_module.FUZZY_SCAN < len(index.entries)
+
+
+@pytest.mark.parametrize(("typed", "owner"), [
+    ("C", "choi-jo-eun"),  # on the way to Ch…, which folds to j
+    ("Che", "cheon-jang-mi"),  # on the way to Cheon (folded jun)
+    ("Lee Hye", "lee-hyeon-jong"),  # Hyeon folds to hyun
+    ("Lee Do-yo", "lee-do-yoon"),  # yoon folds to yun
+])
+def test_autocomplete_keeps_up_while_a_folded_spelling_is_half_typed(matcher: _Matcher, typed: str,
+                                                                     owner: str) -> None:
+    assert owner in [s.figure.id for s in matcher.complete(typed, FINALE.allows)]
