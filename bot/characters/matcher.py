@@ -23,6 +23,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.characters.normalize import Keys, keys
+from bot.characters.normalize import sound as fold
 
 AUTOCOMPLETE_LIMIT = 25
 MATCH_CUTOFF = 80.0  # fuzzy score a name needs to count as "this one"
@@ -104,6 +105,7 @@ class Resolution:
 PREFIX_SCAN = 60  # entries a prefix search looks at, at most: an exact key sorts first, and a two-letter
 # prefix over 5,000 names matches hundreds that are all about as good (scoring 150 of them cost 0.4 ms)
 FUZZY_SCAN = 1000  # entries the typo pass of autocomplete scores, at most (about 35 ns each in rapidfuzz)
+FOLD_STARTS = "oeh"  # a last letter that may begin a folded pair: `se` on its way to `seo`, `c` to `ch`
 
 
 @dataclass
@@ -133,6 +135,18 @@ def _prefixed(keys_: list[str], entries: list[Entry], prefix: str) -> Iterable[E
         if not keys_[index].startswith(prefix):
             break
         yield entries[index]
+
+
+def _typed_prefixes(bare: str, folded: str) -> list[str]:
+    """`folded`, plus what it becomes when the member's last letter is the first of a pair that folds:
+    `Se` is on its way to `Seo` (folded `su`), `Yo` to `Yoon` (`yun`), `C` to `Choi` (`joi`), and
+    without this none of them would prefix-match the names they are the start of."""
+    prefixes = [folded]
+    for letter in FOLD_STARTS:
+        longer = fold(bare + letter)
+        if not longer.startswith(folded) and longer not in prefixes:
+            prefixes.append(longer)
+    return prefixes
 
 
 def _near_misses(view: _View, sound: str, limit: int) -> list[tuple[Entry, float]]:
@@ -234,12 +248,15 @@ class CharacterIndex:
                 best[entry.figure_id] = (score, is_name, entry)
 
         full, bare, sound = typed.full, typed.bare, typed.sound
-        for entry in _prefixed(view.sorted_sounds, view.sorted_entries, sound):
-            # spelled as typed (title included) beats a variant spelling or another title
-            literal = 5.0 if entry.full.startswith(full) else 3.0 if entry.bare.startswith(bare) else 0.0
-            offer(entry, (200.0 if entry.sound == sound else 150.0) + literal - len(entry.sound) / 100)
-        for entry in _prefixed(view.sorted_tokens, view.token_entries, sound):
-            offer(entry, 120.0 - len(entry.sound) / 100)
+        prefixes = _typed_prefixes(bare, sound)
+        for prefix in prefixes:
+            for entry in _prefixed(view.sorted_sounds, view.sorted_entries, prefix):
+                # spelled as typed (title included) beats a variant spelling or another title
+                literal = 5.0 if entry.full.startswith(full) else 3.0 if entry.bare.startswith(bare) else 0.0
+                offer(entry, (200.0 if entry.sound == sound else 150.0) + literal - len(entry.sound) / 100)
+        for prefix in prefixes:
+            for entry in _prefixed(view.sorted_tokens, view.token_entries, prefix):
+                offer(entry, 120.0 - len(entry.sound) / 100)
         if len(best) < limit:
             for entry, score in _near_misses(view, sound, limit * 4):
                 offer(entry, score)
