@@ -211,3 +211,31 @@ async def test_whole_words_are_ranked_first_and_prefixes_fill_in(service: QuoteS
     partial = await service.search("heli")  # no word "heli": the prefix finds helicopter(s)
     assert partial.quotes and all("heli" in quote.text.lower() for quote in partial.quotes)
     assert any("helicopter" in quote.text.lower() for quote in partial.quotes)
+
+
+async def test_common_words_answer_from_seed_time_rankings_exactly_as_a_live_search(tmp_path: Path,
+                                                                                     monkeypatch) -> None:
+    import bot.store.quotes as quotes_module
+    from bot.seeding import seed
+    from tests.conftest import REAL_PACK
+
+    monkeypatch.setattr(quotes_module, "TOP_MATCH_MIN", 20)  # many words of the real pack, not just "the"
+    store = await Store.open(tmp_path / "ranked.db")
+    try:
+        assert (await seed(store, REAL_PACK)).ok
+        words_ = [row[0] for row in await store.fetchall("SELECT word FROM quote_word_counts ORDER BY word")]
+        assert len(words_) >= 20 and "the" in words_ and "trauma" in words_
+        for word in words_:
+            for limit in (1, 5, quotes_module.TOP_MATCH_DEPTH):
+                kept = await store.search_quotes([f'"{word}"'], limit=limit, word=word)
+                live = await store.search_quotes([f'"{word}"'], limit=limit)
+                assert kept == live, word
+                assert len(kept.rows) == limit and kept.total >= 20
+        # and the kept ranking really is what a search reads: spoil its marks, and the search shows it
+        before = (await QuoteService(store).search("Trauma")).quotes[0]
+        assert any(matched for _, matched in before.segments)
+        await store._db.execute("UPDATE quote_top_matches SET marked = 'planted' WHERE word = 'trauma' AND rank = 0")
+        after = (await QuoteService(store).search("Trauma")).quotes[0]
+        assert after.id == before.id and after.segments == ((after.text, False),)  # unmarked: verbatim fallback
+    finally:
+        await store.close()

@@ -116,18 +116,13 @@ class QuoteService:
         ("high" → higher, highlight, highly…) doubles the rows bm25 must score for common words, so it
         is kept for what a member may still be typing (`heli` → helicopter), where whole words fall short.
         """
-        match = query.match
-        rows: list[dict[str, Any]] = []
-        if query.exact is not None and query.exact != query.match:
-            rows = await self.store.search_quotes(query.exact, limit=limit)
-            match = query.exact
-        if len(rows) < limit:
-            rows, match = await self.store.search_quotes(query.match, limit=limit), query.match
-        if not rows:
+        matches = [query.exact, query.match] if query.exact not in (None, query.match) else [query.match]
+        word = query.terms[0].lower() if len(query.terms) == 1 and query.exact is not None else None
+        hits = await self.store.search_quotes(matches, limit=limit, word=word)
+        if not hits.rows:
             return SearchResult(query, 0, ())
         context = await self._context()
-        total = await self.store.count_quote_matches(match) if len(rows) >= limit else len(rows)
-        return SearchResult(query, total, tuple(self._quote(row, context) for row in rows),
+        return SearchResult(query, hits.total, tuple(self._quote(row, context) for row in hits.rows),
                             context.episode_of(query.text))
 
     # -- random ----------------------------------------------------------------------------------------

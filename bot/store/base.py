@@ -238,6 +238,15 @@ class StoreBase:
 
         return await self._db._execute(run)
 
+    async def read(self, run: Callable[[sqlite3.Connection], R]) -> R:
+        """`run(connection)` in aiosqlite's thread: dependent reads (a search that falls back to a
+        second query) in one trip. `run` must only read (writes go through `transaction()`, and may
+        use `in_thread` there), and must not keep the connection."""
+        return await self.in_thread(run)
+
+    async def in_thread(self, run: Callable[[sqlite3.Connection], R]) -> R:
+        return await self._db._execute(run, self._db._conn)
+
     async def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]

@@ -10,6 +10,7 @@ from bot.pack import Pack, Person
 from bot.spoilers.keywords import quote_episode
 from bot.store.base import StoreBase, cached
 from bot.store.migrations import CONTENT_TABLES
+from bot.store.quotes import build_top_matches
 
 
 class ContentQueries(StoreBase):
@@ -114,6 +115,7 @@ class ContentQueries(StoreBase):
                 ],
             )
             await db.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')")
+            await self.in_thread(build_top_matches)
         return await self.content_counts()
 
     @cached

@@ -23,6 +23,8 @@ CONTENT_TABLES = (
     "questions",
     "passages",
     "quotes",
+    "quote_word_counts",
+    "quote_top_matches",
 )
 
 MIGRATIONS: list[tuple[int, str]] = [
@@ -159,6 +161,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         -- /mydata show|delete look a member up across every server
         CREATE INDEX trivia_answers_user ON trivia_answers(user_id);
         CREATE INDEX trivia_members_user ON trivia_members(user_id);
+        """,
+    ),
+    (
+        3,
+        """
+        -- the best matches of each common word, worked out at seed time (store/quotes.build_top_matches);
+        -- empty until the next seed, and a search for a word not listed here ranks it live
+        CREATE TABLE quote_word_counts (word TEXT PRIMARY KEY, matches INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE quote_top_matches (
+            word TEXT NOT NULL REFERENCES quote_word_counts(word) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,
+            quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+            marked TEXT NOT NULL,
+            PRIMARY KEY (word, rank)
+        ) WITHOUT ROWID;
         """,
     ),
 ]

@@ -8,7 +8,9 @@ Review numbers are 1-based over every review of every review document, in manife
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.store.base import StoreBase, cached
@@ -36,35 +38,111 @@ def _hidden_clause(hidden_after: int | None, params: list[Any]) -> str:
     return " AND (q.episode IS NULL OR q.episode <= ?)"
 
 
-class QuoteQueries(StoreBase):
-    async def search_quotes(self, match: str, *, limit: int) -> list[dict[str, Any]]:
-        """The best `limit` quotes for an FTS5 expression, by bm25, with matched words marked.
+TOP_MATCH_MIN = 100  # a word in at least this many quotes gets its best matches worked out at seed time
+TOP_MATCH_DEPTH = 10  # how many best matches are kept per such word (a search page shows 5)
 
-        Two statements: rank on the FTS5 table alone, then highlight and join just the `limit` best
-        rows. Joining the ranked rows back to `quotes_fts ... MATCH` in one statement made SQLite
-        evaluate the whole MATCH again: 22 ms against 8 + 2 ms for a common word over 100k quotes.
-        """
-        ids = [row[0] for row in await self.fetchall(
-            "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? ORDER BY bm25(quotes_fts), rowid LIMIT ?",
-            (match, limit),
-        )]
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = await self.fetchall(
-            f"""
-            SELECT {_QUOTE_COLUMNS}, highlight(quotes_fts, 0, ?, ?) AS marked
-            FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid {_QUOTE_JOINS}
-            WHERE quotes_fts MATCH ? AND quotes_fts.rowid IN ({marks})
-            """,
-            (MARK_OPEN, MARK_CLOSE, match, *ids),
+
+@dataclass(frozen=True)
+class QuoteHits:
+    """One page of search results: the best rows (marked, with attribution), how many quotes match in
+    all, and the MATCH expression that produced them."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    match: str
+
+
+def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[tuple[int, str]]:
+    """(quote id, text with matched words marked) of the best `limit` quotes for `match`, by bm25.
+
+    Two statements: rank on the FTS5 table alone, then highlight just the `limit` best rows. Doing both
+    in one (or joining the quotes table in) makes SQLite evaluate the whole MATCH again per row.
+    """
+    ids = [row[0] for row in conn.execute(
+        "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? ORDER BY bm25(quotes_fts), rowid LIMIT ?",
+        (match, limit),
+    )]
+    if not ids:
+        return []
+    marked = dict(conn.execute(
+        f"SELECT rowid, highlight(quotes_fts, 0, ?, ?) FROM quotes_fts"
+        f" WHERE quotes_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+        (MARK_OPEN, MARK_CLOSE, match, *ids),
+    ).fetchall())
+    return [(quote_id, marked[quote_id]) for quote_id in ids]
+
+
+def _quote_rows(conn: sqlite3.Connection, ranked: list[tuple[int, str]]) -> list[dict[str, Any]]:
+    """The quotes of `ranked`, with attribution and their marked text, in `ranked`'s order."""
+    if not ranked:
+        return []
+    marked = dict(ranked)
+    rows = conn.execute(
+        f"SELECT {_QUOTE_COLUMNS} FROM quotes q {_QUOTE_JOINS} WHERE q.id IN ({','.join('?' * len(ranked))})",
+        list(marked),
+    ).fetchall()
+    order = {quote_id: index for index, quote_id in enumerate(marked)}
+    return [{**dict(row), "marked": marked[row["id"]]} for row in sorted(rows, key=lambda r: order[r["id"]])]
+
+
+def _top_matches(conn: sqlite3.Connection, word: str, limit: int) -> tuple[list[tuple[int, str]], int] | None:
+    """The best `limit` matches of one whole word, as worked out at seed time; None when the word
+    wasn't (too rare to need it, or more asked for than kept)."""
+    if limit > TOP_MATCH_DEPTH:
+        return None
+    found = conn.execute("SELECT matches FROM quote_word_counts WHERE word = ?", (word,)).fetchone()
+    if found is None:
+        return None
+    ranked = conn.execute(
+        "SELECT quote_id, marked FROM quote_top_matches WHERE word = ? ORDER BY rank LIMIT ?", (word, limit)
+    ).fetchall()
+    return [(row[0], row[1]) for row in ranked], found[0]
+
+
+def build_top_matches(conn: sqlite3.Connection) -> int:
+    """Work out the best matches of every word in at least TOP_MATCH_MIN quotes (inside the seed's
+    transaction, after the FTS index is rebuilt); returns how many words.
+
+    bm25 scores every quote holding a word, so a common word costs milliseconds per search at 100,000
+    quotes. The ranking only changes when the content does, so it is computed here, with the very
+    statements a live search runs (`_ranked`), and a search for one common word reads the result.
+    """
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.quotes_words USING fts5vocab(main, 'quotes_fts', 'row')")
+    words = conn.execute("SELECT term, doc FROM temp.quotes_words WHERE doc >= ?", (TOP_MATCH_MIN,)).fetchall()
+    for word, matches in words:
+        conn.execute("INSERT INTO quote_word_counts (word, matches) VALUES (?, ?)", (word, matches))
+        conn.executemany(
+            "INSERT INTO quote_top_matches (word, rank, quote_id, marked) VALUES (?, ?, ?, ?)",
+            [(word, rank, quote_id, marked)
+             for rank, (quote_id, marked) in enumerate(_ranked(conn, f'"{word}"', TOP_MATCH_DEPTH))],
         )
-        order = {quote_id: index for index, quote_id in enumerate(ids)}
-        return sorted((dict(row) for row in rows), key=lambda row: order[row["id"]])
+    return len(words)
 
-    @cached
-    async def count_quote_matches(self, match: str) -> int:
-        return int(await self.scalar("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?", (match,)))
+
+class QuoteQueries(StoreBase):
+    async def search_quotes(self, matches: Sequence[str], *, limit: int, word: str | None = None) -> QuoteHits:
+        """The best `limit` quotes for the first of `matches` (FTS5 expressions) that fills the page, or
+        the last one tried; with the number of quotes it matches when the page is full.
+
+        `word`, when the first expression is that one whole word (lower case), lets a common word be
+        answered from the rankings worked out at seed time (`build_top_matches`): the same rows, without
+        scoring thousands of quotes. Everything runs in one trip to aiosqlite's thread.
+        """
+
+        def run(conn: sqlite3.Connection) -> QuoteHits:
+            hits = QuoteHits([], 0, matches[-1])
+            for index, match in enumerate(matches):
+                known = _top_matches(conn, word, limit) if index == 0 and word else None
+                ranked, total = known if known is not None else (_ranked(conn, match, limit), None)
+                hits = QuoteHits(_quote_rows(conn, ranked), 0, match)
+                if len(ranked) >= limit:
+                    if total is None:
+                        total = conn.execute("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?",
+                                             (match,)).fetchone()[0]
+                    return QuoteHits(hits.rows, int(total), match)
+            return QuoteHits(hits.rows, len(hits.rows), hits.match)
+
+        return await self.read(run)
 
     async def random_quote(self, *, match: str | None = None, exclude: Sequence[int] = (),
                            hidden_after: int | None = None) -> dict[str, Any] | None:
