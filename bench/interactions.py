@@ -67,6 +67,8 @@ def scenarios(words: Words) -> dict[str, PayloadMaker]:
         "/recap": lambda s, r: s.command_payload("/recap", episode=r.randint(1, 8)),
         "/episodes": lambda s, r: s.command_payload("/episodes"),
         "/quote search": lambda s, r: s.command_payload("/quote search", text=r.choice(words.terms)),
+        "/quote search (two words)": lambda s, r: s.command_payload(
+            "/quote search", text=" ".join(r.sample(words.terms, 2))),
         "/quote random": lambda s, r: s.command_payload("/quote random"),
         "/trivia leaderboard": lambda s, r: s.command_payload("/trivia leaderboard"),
         "/trivia stats": lambda s, r: s.command_payload("/trivia stats"),
