@@ -225,18 +225,12 @@ class StoreBase:
         return list(await self._db.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        def one() -> Any:
-            return self._db._conn.execute(sql, params).fetchone()
-
-        return await self._db._execute(one)
+        return await self.in_thread(lambda conn: conn.execute(sql, params).fetchone())
 
     async def fetch_together(self, *queries: tuple[str, Sequence[Any]]) -> list[list[aiosqlite.Row]]:
         """Several SELECTs in one trip to aiosqlite's thread (one hop instead of one per query)."""
 
-        def run() -> list[list[Any]]:
-            return [self._db._conn.execute(sql, params).fetchall() for sql, params in queries]
-
-        return await self._db._execute(run)
+        return await self.in_thread(lambda conn: [conn.execute(sql, params).fetchall() for sql, params in queries])
 
     async def read(self, run: Callable[[sqlite3.Connection], R]) -> R:
         """`run(connection)` in aiosqlite's thread: dependent reads (a search that falls back to a
@@ -245,6 +239,8 @@ class StoreBase:
         return await self.in_thread(run)
 
     async def in_thread(self, run: Callable[[sqlite3.Connection], R]) -> R:
+        """The one way into aiosqlite's thread with the raw connection: its cursor API would cost a hop
+        per call (execute, fetch, close). Writes may use it only inside `transaction()`."""
         return await self._db._execute(run, self._db._conn)
 
     async def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:

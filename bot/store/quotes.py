@@ -130,17 +130,17 @@ class QuoteQueries(StoreBase):
         """
 
         def run(conn: sqlite3.Connection) -> QuoteHits:
-            hits = QuoteHits([], 0, matches[-1])
+            rows: list[dict[str, Any]] = []
             for index, match in enumerate(matches):
                 known = _top_matches(conn, word, limit) if index == 0 and word else None
                 ranked, total = known if known is not None else (_ranked(conn, match, limit), None)
-                hits = QuoteHits(_quote_rows(conn, ranked), 0, match)
+                rows = _quote_rows(conn, ranked)
                 if len(ranked) >= limit:
                     if total is None:
                         total = conn.execute("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?",
                                              (match,)).fetchone()[0]
-                    return QuoteHits(hits.rows, int(total), match)
-            return QuoteHits(hits.rows, len(hits.rows), hits.match)
+                    return QuoteHits(rows, int(total), match)
+            return QuoteHits(rows, len(rows), matches[-1])
 
         return await self.read(run)
 
