@@ -38,6 +38,7 @@ from bot.runtime import GoldenHourBot
 from bot.seeding import seed
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.quotes import QUOTE_WORDS_TABLE
 
 REAL_PACK = Path(__file__).resolve().parent.parent / "data" / "trauma-code"
 TARGET_P99_MS = 10.0
@@ -153,14 +154,12 @@ async def words_from(store: Store) -> Words:
     names = [row[0] for row in await store.fetchall("SELECT name FROM figures WHERE unnamed = 0 LIMIT 2000")]
     prefixes = [name[: random.Random(i).randint(2, 5)].lower() for i, name in enumerate(names)]
     terms = [row[0] for row in await store.fetchall(
-        "SELECT term FROM quotes_vocab WHERE length(term) > 3 ORDER BY cnt DESC LIMIT 300")]
+        "SELECT term FROM temp.quotes_words WHERE length(term) > 3 ORDER BY cnt DESC LIMIT 300")]
     return Words(names or ["Baek"], prefixes or ["ba"], terms or ["helicopter"])
 
 
 async def measure(label: str, store: Store, n: int, tmp: Path) -> dict[str, Any]:
-    await store._db.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quotes_vocab USING fts5vocab(main, 'quotes_fts', 'row')"
-    )
+    await store.in_thread(lambda conn: conn.execute(QUOTE_WORDS_TABLE))
     words = await words_from(store)
     sim, timer = await start(store, tmp)
     makers = available(sim, scenarios(words))

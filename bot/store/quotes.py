@@ -39,6 +39,8 @@ def _hidden_clause(hidden_after: int | None, params: list[Any]) -> str:
 
 
 TOP_MATCH_MIN = 100  # a word in at least this many quotes gets its best matches worked out at seed time
+QUOTE_WORDS_TABLE = (  # every indexed word with the number of quotes (`doc`) and occurrences (`cnt`)
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quotes_words USING fts5vocab(main, 'quotes_fts', 'row')")
 TOP_MATCH_DEPTH = 10  # how many best matches are kept per such word (a search page shows 5)
 
 
@@ -107,7 +109,7 @@ def build_top_matches(conn: sqlite3.Connection) -> int:
     quotes. The ranking only changes when the content does, so it is computed here, with the very
     statements a live search runs (`_ranked`), and a search for one common word reads the result.
     """
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.quotes_words USING fts5vocab(main, 'quotes_fts', 'row')")
+    conn.execute(QUOTE_WORDS_TABLE)
     words = conn.execute("SELECT term, doc FROM temp.quotes_words WHERE doc >= ?", (TOP_MATCH_MIN,)).fetchall()
     for word, matches in words:
         conn.execute("INSERT INTO quote_word_counts (word, matches) VALUES (?, ?)", (word, matches))
