@@ -210,16 +210,16 @@ def mask_chunks(text: str, limit: int, *, first_limit: int | None = None) -> lis
             queue[:0] = _lines_of(unit)
             continue
         if not unit.body:  # only markup and whitespace, which hide nothing: cut it anywhere
-            while len(piece) > room():
-                chunks.append(piece[:room()])
-                piece = piece[room():]
+            while len(piece) > (size := room()):  # measured once: a new piece may have another room
+                chunks.append(piece[:size])
+                piece = piece[size:]
             current = piece
             continue
         # One line longer than a whole piece: split its body, every part in a span of its own.
         lead, body = unit.lead, unit.body
-        while room() - len(lead) - 4 < 4:  # absurd indentation: it goes out on its own (it hides nothing)
-            chunks.append(lead[:room()])
-            lead = lead[room():]
+        while (size := room()) - len(lead) - 4 < 4:  # absurd indentation: out on its own (it hides nothing)
+            chunks.append(lead[:size])
+            lead = lead[size:]
         while True:
             part = _longest_part(body, room() - len(lead) - 4)
             chunks.append(f"{lead}||{_encode(body[:part])}||")
@@ -227,9 +227,9 @@ def mask_chunks(text: str, limit: int, *, first_limit: int | None = None) -> lis
             if not body:
                 break
         current = unit.tail + newline  # only whitespace: it may go out in pieces of its own
-        while len(current) > room():
-            chunks.append(current[:room()])
-            current = current[room():]
+        while len(current) > (size := room()):
+            chunks.append(current[:size])
+            current = current[size:]
     if current:
         chunks.append(current)
     return chunks
