@@ -56,6 +56,14 @@ async def test_a_failure_midway_through_the_load_rolls_back(store: Store, monkey
     assert (await store.pack_info())["pack_id"] == "mini-show"
 
 
+async def test_every_seed_changes_the_content_stamp_even_within_a_second(store: Store) -> None:
+    assert (await seed(store, MINI_PACK)).ok
+    first = await store.content_stamp()
+    assert (await seed(store, MINI_PACK)).ok  # the same pack again, well within the same second
+    second = await store.content_stamp()
+    assert first and second and first != second  # what keeps content in memory must reload
+
+
 async def test_reseed_never_touches_community_tables(store: Store) -> None:
     assert (await seed(store, MINI_PACK)).ok
     async with store.transaction() as db:

@@ -85,7 +85,7 @@ class CharacterService:
 
     async def reload(self) -> CharacterIndex:
         """Rebuild the in-memory index from the store (safe to call any time; swaps atomically)."""
-        stamp = await self.store.figure_content_stamp()
+        stamp = await self.store.content_stamp()
         index = CharacterIndex.from_rows(await self.store.figure_rows(), await self.store.figure_alias_rows())
         self.index, self._stamp = index, stamp
         self._listings = {}
@@ -94,7 +94,7 @@ class CharacterService:
     async def refresh(self) -> None:
         """Rebuild only if the content was reseeded since the last build."""
         self._checked_at = self._clock()
-        if await self.store.figure_content_stamp() != self._stamp:
+        if await self.store.content_stamp() != self._stamp:
             await self.reload()
 
     async def refresh_if_due(self) -> None:

@@ -51,11 +51,3 @@ class CharacterQueries(StoreBase):
             "relationships": [dict(row) for row in relationships],
             "facts": [dict(row) for row in facts],
         }
-
-    @cached
-    async def figure_content_stamp(self) -> str | None:
-        """Changes with every seed: the matcher rebuilds its index when it differs from the one it built."""
-        return await self.scalar(
-            "SELECT (SELECT group_concat(value, '|') FROM pack_info WHERE key IN ('pack_id', 'seeded_at'))"
-            " || '|' || (SELECT COUNT(*) FROM figures) || '|' || (SELECT COUNT(*) FROM aliases)"
-        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 
 from bot.ingest import Passage, Sentence
@@ -28,6 +29,7 @@ class ContentQueries(StoreBase):
                 "episode_count": str(pack.manifest.episode_count),
                 "premiere": pack.manifest.premiere.isoformat(),
                 "seeded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "content_version": uuid.uuid4().hex,  # two seeds in the same second still differ
             }
             await db.executemany("INSERT INTO pack_info (key, value) VALUES (?, ?)", info.items())
             await db.executemany(
@@ -156,6 +158,15 @@ class ContentQueries(StoreBase):
     async def source_titles(self) -> Mapping[str, str]:
         """Source id -> human title, in manifest order (what footers and citations show)."""
         return {str(source["id"]): str(source["title"]) for source in await self.sources()}
+
+    @cached
+    async def content_stamp(self) -> str | None:
+        """Changes with every seed (this process's or another's): what keeps content in memory
+        reloads it when the stamp differs from the one it loaded under."""
+        return await self.scalar(
+            "SELECT group_concat(value, '|') FROM (SELECT value FROM pack_info"
+            " WHERE key IN ('pack_id', 'seeded_at', 'content_version') ORDER BY key)"
+        )
 
     @cached
     async def episode_count(self) -> int:
