@@ -3,6 +3,7 @@ fast) and the service (against a real seeded database). No Discord here."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,24 @@ async def test_card_carries_everything_with_episodes_and_sources(service: Charac
     assert {f.episode for f in card.facts} >= {None, 7, 8}
     assert "The Trauma Code: Heroes on Call ending explained" in card.sources_cited()
     assert await service.card("no-such-id") is None
+
+
+async def test_cards_come_from_memory_and_follow_a_reseed(service: CharacterService,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    before = await service.card("baek-kang-hyuk")
+
+    class NoDatabase:
+        def __getattr__(self, name: str) -> object:
+            raise AssertionError(f"a card went to the database ({name})")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(service.store, "_db", NoDatabase())
+        patch.setattr(service.store, "_notice_external_changes", lambda: asyncio.sleep(0))  # its 1 s timer
+        assert await service.card("baek-kang-hyuk") == before
+    assert (await seed(service.store, MINI_PACK)).ok
+    assert await service.card("baek-kang-hyuk") is None  # gone from the new content
+    hero = await service.card("dr-hero")
+    assert hero is not None and hero.bio and hero.sources_cited()
 
 
 async def test_cast_listing_names_actors_and_says_who_has_none(service: CharacterService) -> None:

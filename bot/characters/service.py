@@ -1,23 +1,25 @@
 """The character service: the matcher over the store, plus the details a card needs. Discord-free.
 
-The index is built once (`reload`, called from the cog's `cog_load`) and rebuilt when the content
-changes underneath it (a `goldenhour seed` while the bot runs): `refresh` compares a cheap content
-stamp before each command. Autocomplete never touches the database for matching: it runs on every
-keystroke.
+The index and every card's details are loaded once (`reload`, called from the cog's `cog_load`) and
+again when the content changes underneath them (a `goldenhour seed` while the bot runs): `refresh`
+compares a cheap content stamp before each command. Matching and cards never wait on the database;
+autocomplete runs on every keystroke.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.characters.matcher import CharacterIndex, Figure, Resolution, Suggestion, Visibility
 from bot.spoilers import SpoilerRules, Treatment
 from bot.store import Store
+from bot.store.characters import FigureDetailRows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AliasInfo:
     name: str
     kind: str
@@ -25,7 +27,7 @@ class AliasInfo:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationInfo:
     to_id: str
     to_name: str
@@ -35,7 +37,7 @@ class RelationInfo:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FactInfo:
     text: str
     episode: int | None
@@ -60,6 +62,36 @@ class FigureCard:
         return list(self.source_titles.values())
 
 
+@dataclass(frozen=True, slots=True)
+class FigureDetails:
+    """One figure's card content beyond the index, as loaded at the last seed."""
+
+    bio: str
+    bio_source: str
+    actor_source: str | None
+    aliases: tuple[AliasInfo, ...]
+    relationships: tuple[RelationInfo, ...]
+    facts: tuple[FactInfo, ...]
+
+
+def _details_by_figure(rows: FigureDetailRows) -> dict[str, FigureDetails]:
+    aliases: dict[str, list[AliasInfo]] = defaultdict(list)
+    for a in rows.aliases:
+        aliases[a["figure_id"]].append(AliasInfo(a["name"], a["kind"], a["episode"], a["source"]))
+    relationships: dict[str, list[RelationInfo]] = defaultdict(list)
+    for r in rows.relationships:  # naming someone whose very existence is a later reveal spoils that episode too
+        relationships[r["figure_id"]].append(RelationInfo(r["to_id"], r["to_name"], r["to_kind"], r["relation"],
+                                                          _latest(r["episode"], r["to_episode"]), r["source"]))
+    facts: dict[str, list[FactInfo]] = defaultdict(list)
+    for f in rows.facts:
+        facts[f["figure_id"]].append(FactInfo(f["text"], f["episode"], f["source"]))
+    return {
+        row["id"]: FigureDetails(row["bio"], row["source"], row["actor_source"], tuple(aliases[row["id"]]),
+                                 tuple(relationships[row["id"]]), tuple(facts[row["id"]]))
+        for row in rows.figures
+    }
+
+
 @dataclass(frozen=True)
 class CastListing:
     cast: list[Figure]  # characters with a named actor, in pack order
@@ -82,12 +114,19 @@ class CharacterService:
         self._clock = clock
         self._checked_at = clock()
         self._listings: dict[tuple[int, int | None], CastListing] = {}
+        self._details: dict[str, FigureDetails] = {}
+        self._source_titles: Mapping[str, str] = {}
 
     async def reload(self) -> CharacterIndex:
-        """Rebuild the in-memory index from the store (safe to call any time; swaps atomically)."""
+        """Rebuild the in-memory index and card details from the store (safe to call any time; swaps
+        atomically). Cards come from memory too: read one by one they were a trip to the database on
+        every lookup of a character nobody had looked up since the last write, over half of a
+        `/character` at 5,000 characters. They cost about 1 KB per figure."""
         stamp = await self.store.content_stamp()
         index = CharacterIndex.from_rows(await self.store.figure_rows(), await self.store.figure_alias_rows())
-        self.index, self._stamp = index, stamp
+        details = _details_by_figure(await self.store.figure_details())
+        titles = await self.store.source_titles()
+        self.index, self._details, self._source_titles, self._stamp = index, details, titles, stamp
         self._listings = {}
         return index
 
@@ -136,30 +175,21 @@ class CharacterService:
                 cast = [f for f in cast if rules.treatment(f.episode) is not Treatment.HIDE]
                 uncast = [f for f in uncast if rules.treatment(f.episode) is not Treatment.HIDE]
             credited = {f.actor_source for f in cast if f.actor_source}
-            titles = {sid: title for sid, title in (await self.store.source_titles()).items() if sid in credited}
+            titles = {sid: title for sid, title in self._source_titles.items() if sid in credited}
             listing = self._listings[key] = CastListing(cast, uncast, list(titles.values()))
         return listing
 
     async def card(self, figure_id: str) -> FigureCard | None:
-        rows = await self.store.figure_card_rows(figure_id)
-        figure = self.index.figures.get(figure_id)
-        if rows is None or figure is None:
+        await self.refresh()
+        figure, details = self.index.figures.get(figure_id), self._details.get(figure_id)
+        if figure is None or details is None:
             return None
-        row = rows["figure"]
-        aliases = [AliasInfo(a["name"], a["kind"], a["episode"], a["source"]) for a in rows["aliases"]]
-        relationships = [  # naming someone whose very existence is a later reveal spoils that episode too
-            RelationInfo(r["to_id"], r["to_name"], r["to_kind"], r["relation"],
-                         _latest(r["episode"], r["to_episode"]), r["source"])
-            for r in rows["relationships"]
-        ]
-        facts = [FactInfo(f["text"], f["episode"], f["source"]) for f in rows["facts"]]
-        cited = {row["source"], *(a.source for a in aliases), *(r.source for r in relationships),
-                 *(f.source for f in facts)}
-        if row["actor_source"]:
-            cited.add(row["actor_source"])
-        titles = await self.store.source_titles()
+        cited = {details.bio_source, *(a.source for a in details.aliases),
+                 *(r.source for r in details.relationships), *(f.source for f in details.facts)}
+        if details.actor_source:
+            cited.add(details.actor_source)
         return FigureCard(
-            figure=figure, bio=row["bio"], bio_source=row["source"], actor_source=row["actor_source"],
-            aliases=aliases, relationships=relationships, facts=facts,
-            source_titles={sid: title for sid, title in titles.items() if sid in cited},
+            figure=figure, bio=details.bio, bio_source=details.bio_source, actor_source=details.actor_source,
+            aliases=list(details.aliases), relationships=list(details.relationships), facts=list(details.facts),
+            source_titles={sid: title for sid, title in self._source_titles.items() if sid in cited},
         )

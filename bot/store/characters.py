@@ -1,16 +1,26 @@
 """Character lookup queries: figures (characters and real people), their aliases, relationships, facts.
 
-The matcher loads every figure and alias once into memory (`figure_rows`, `figure_alias_rows`);
-a card loads one figure's details by id. Method names carry a `figure_` prefix so they cannot clash
-with another mixin's on `Store`.
+The character service loads all of it into memory once per seed: the matcher's figures and aliases
+(`figure_rows`, `figure_alias_rows`) and every card's details (`figure_details`). Method names carry a
+`figure_` prefix so they cannot clash with another mixin's on `Store`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
-from bot.store.base import StoreBase, cached
+from bot.store.base import StoreBase
+
+
+class FigureDetailRows(NamedTuple):
+    """Rows for every figure's card, each table ordered by figure and then pack order. Rows are
+    sqlite rows: index by column name."""
+
+    figures: Sequence[Any]  # id, bio, source, actor_source
+    aliases: Sequence[Any]  # figure_id, name, kind, episode, source
+    relationships: Sequence[Any]  # figure_id, to_id, to_name, to_kind, relation, episode, to_episode, source
+    facts: Sequence[Any]  # figure_id, text, episode, source
 
 
 class CharacterQueries(StoreBase):
@@ -28,26 +38,17 @@ class CharacterQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
-    @cached
-    async def figure_card_rows(self, figure_id: str) -> Mapping[str, Any] | None:
-        """Everything a card shows, in one trip to the database: the figure, its aliases, its
-        relationships (with the target's canonical name, kind and reveal episode) and its facts."""
-        figure, aliases, relationships, facts = await self.fetch_together(
-            ("SELECT * FROM figures WHERE id = ?", (figure_id,)),
-            ("SELECT name, kind, episode, note, source, evidence FROM aliases WHERE figure_id = ?"
-             " ORDER BY position", (figure_id,)),
-            ("SELECT r.to_id, r.relation, r.episode, r.source, r.evidence,"
-             " t.name AS to_name, t.kind AS to_kind, t.unnamed AS to_unnamed, t.episode AS to_episode"
-             " FROM relationships r JOIN figures t ON t.id = r.to_id"
-             " WHERE r.figure_id = ? ORDER BY r.position", (figure_id,)),
-            ("SELECT text, episode, source, evidence FROM facts WHERE figure_id = ? ORDER BY position",
-             (figure_id,)),
+    async def figure_details(self) -> FigureDetailRows:
+        """What every card shows beyond the index, in one trip: each figure's bio and credits, its
+        aliases, its relationships (with the target's canonical name, kind and reveal episode) and its
+        facts, in pack order. The character service keeps them in memory until the next seed, so showing
+        a card never waits on the database."""
+        figures, aliases, relationships, facts = await self.fetch_together(
+            ("SELECT id, bio, source, actor_source FROM figures", ()),
+            ("SELECT figure_id, name, kind, episode, source FROM aliases ORDER BY figure_id, position", ()),
+            ("SELECT r.figure_id, r.to_id, t.name AS to_name, t.kind AS to_kind, r.relation, r.episode,"
+             " t.episode AS to_episode, r.source"
+             " FROM relationships r JOIN figures t ON t.id = r.to_id ORDER BY r.figure_id, r.position", ()),
+            ("SELECT figure_id, text, episode, source FROM facts ORDER BY figure_id, position", ()),
         )
-        if not figure:
-            return None
-        return {
-            "figure": dict(figure[0]),
-            "aliases": [dict(row) for row in aliases],
-            "relationships": [dict(row) for row in relationships],
-            "facts": [dict(row) for row in facts],
-        }
+        return FigureDetailRows(figures, aliases, relationships, facts)
