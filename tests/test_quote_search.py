@@ -3,6 +3,7 @@ of member input, against the real pack, at the service and through the command t
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import unicodedata
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from bot.errors import UserError
 from bot.offline import OfflineDiscord
 from bot.quotes import MAX_QUERY_CHARS, QuoteService, RecentQuotes, parse_query, words
+from bot.quotes.service import SEARCH_LIMIT, split_marked
 from bot.runtime import APOLOGY
 from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
@@ -213,8 +215,7 @@ async def test_whole_words_are_ranked_first_and_prefixes_fill_in(service: QuoteS
     assert any("helicopter" in quote.text.lower() for quote in partial.quotes)
 
 
-async def test_common_words_answer_from_seed_time_rankings_exactly_as_a_live_search(tmp_path: Path,
-                                                                                     monkeypatch) -> None:
+async def test_common_words_answer_from_memory_exactly_as_a_live_search(tmp_path: Path, monkeypatch) -> None:
     import bot.store.quotes as quotes_module
     from bot.seeding import seed
     from tests.conftest import REAL_PACK
@@ -225,17 +226,35 @@ async def test_common_words_answer_from_seed_time_rankings_exactly_as_a_live_sea
         assert (await seed(store, REAL_PACK)).ok
         words_ = [row[0] for row in await store.fetchall("SELECT word FROM quote_word_counts ORDER BY word")]
         assert len(words_) >= 20 and "the" in words_ and "trauma" in words_
-        for word in words_:
-            for limit in (1, 5, quotes_module.TOP_MATCH_DEPTH):
-                kept = await store.search_quotes([f'"{word}"'], limit=limit, word=word)
-                live = await store.search_quotes([f'"{word}"'], limit=limit)
-                assert kept == live, word
-                assert len(kept.rows) == limit and kept.total >= 20
-        # and the kept ranking really is what a search reads: spoil its marks, and the search shows it
-        before = (await QuoteService(store).search("Trauma")).quotes[0]
+        service = QuoteService(store)
+        await service.reload()
+
+        class NoDatabase:
+            def __getattr__(self, name: str) -> object:
+                raise AssertionError(f"a common word went to the database ({name})")
+
+        searchable = [word for word in words_ if len(word) > 1]  # one letter is refused before searching
+        assert len(searchable) >= 20
+        for word in searchable:
+            live = await store.search_quotes([f'"{word}"'], limit=SEARCH_LIMIT)
+            with monkeypatch.context() as patch:
+                patch.setattr(store, "_db", NoDatabase())
+                patch.setattr(store, "_notice_external_changes", lambda: asyncio.sleep(0))  # its 1 s timer
+                for limit in range(1, SEARCH_LIMIT + 1):
+                    kept = await service.search_query(parse_query(word), limit=limit)
+                    assert [quote.id for quote in kept.quotes] == [row["id"] for row in live.rows[:limit]], word
+                    assert [quote.segments for quote in kept.quotes] == [
+                        split_marked(row["marked"], row["text"]) for row in live.rows[:limit]], word
+                    assert kept.total == live.total >= 20 and len(kept.quotes) == limit
+        # and the kept ranking really is what a search reads: spoil its marks, and a fresh load shows it
+        before = (await service.search("Trauma")).quotes[0]
         assert any(matched for _, matched in before.segments)
         await store._db.execute("UPDATE quote_top_matches SET marked = 'planted' WHERE word = 'trauma' AND rank = 0")
-        after = (await QuoteService(store).search("Trauma")).quotes[0]
+        assert (await service.search("Trauma")).quotes[0] == before  # still the loaded answer
+        await service.reload()
+        after = (await service.search("Trauma")).quotes[0]
         assert after.id == before.id and after.segments == ((after.text, False),)  # unmarked: verbatim fallback
+        assert (await seed(store, REAL_PACK)).ok  # a reseed reloads on the next search by itself
+        assert (await service.search("Trauma")).quotes[0] == before
     finally:
         await store.close()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from bot.quotes.query import SearchQuery
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """Where a quote comes from. `headline` is the review's headline (or the article's title); it is
     shown plainly unless it names a spoiler keyword itself (`headline_episode`)."""
@@ -21,7 +21,7 @@ class Attribution:
     spoiler_flag: bool  # the review site's "may contain spoilers" banner
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """One verbatim sentence. `segments` is the same text cut into (piece, matched) runs for
     highlighting; joined, the pieces are exactly `text`."""

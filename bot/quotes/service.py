@@ -6,6 +6,7 @@ spoil); deciding how a spoiler is shown is the renderer's job, through the calle
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import OrderedDict, deque
 from dataclasses import dataclass
@@ -84,23 +85,76 @@ def split_marked(marked: str, text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(segments)
 
 
+@dataclass(frozen=True)
+class _CommonWords:
+    """The seed's rankings of common words (`build_top_matches`) for the content `stamp` they were
+    loaded under. Kept compact (at 100,000 quotes there are about 2,000 such words): each quote's text
+    and attribution once, and per word only ids and marked texts; a search builds its five `Quote`s."""
+
+    stamp: str | None
+    ranked: dict[str, tuple[int, tuple[tuple[int, str], ...]]]  # word -> (quotes holding it, best (id, marked))
+    quotes: dict[int, tuple[str, int | None, Attribution]]  # id -> (text, episode, attribution)
+
+    def answer(self, word: str, limit: int) -> tuple[int, tuple[Quote, ...]] | None:
+        found = self.ranked.get(word)
+        if found is None:
+            return None
+        total, best = found
+        quotes = []
+        for quote_id, marked in best[:limit]:
+            text, episode, attribution = self.quotes[quote_id]
+            quotes.append(Quote(quote_id, text, episode, attribution, split_marked(marked, text)))
+        return total, tuple(quotes)
+
+
 class QuoteService:
     def __init__(self, store: Store, *, recent: RecentQuotes | None = None) -> None:
         self.store = store
         self.recent = recent or RecentQuotes()
+        self._common: _CommonWords | None = None
+
+    async def reload(self) -> None:
+        """Load the common words' answers for the current content (called when the cog loads; a
+        search reloads them by itself after a seed)."""
+        stamp = await self.store.content_stamp()
+        rows = await self.store.common_word_matches(SEARCH_LIMIT)
+        context = await self._context()
+        ranked: dict[str, tuple[int, tuple[tuple[int, str], ...]]] = {}
+        quotes: dict[int, tuple[str, int | None, Attribution]] = {}
+        attributions: dict[int, Attribution] = {}  # one per review, shared by its quotes
+        for word, group in itertools.groupby(rows, key=lambda row: row["word"]):
+            best = []
+            for row in group:
+                if row["id"] not in quotes:
+                    attribution = attributions.get(row["passage_id"])
+                    if attribution is None:
+                        attribution = attributions[row["passage_id"]] = self._attribution(row, context)
+                    quotes[row["id"]] = (row["text"], row["episode"], attribution)
+                best.append((row["id"], row["marked"]))
+            ranked[word] = (int(row["matches"]), tuple(best))
+        self._common = _CommonWords(stamp, ranked, quotes)
+
+    async def _common_answer(self, word: str, limit: int) -> tuple[int, tuple[Quote, ...]] | None:
+        if self._common is None or self._common.stamp != await self.store.content_stamp():
+            await self.reload()
+        assert self._common is not None
+        return self._common.answer(word, limit)
 
     async def _context(self) -> _Context:
         return _Context(await self.store.spoiler_keywords(), await self.store.episode_count())
 
-    def _quote(self, row: dict[str, Any], context: _Context) -> Quote:
-        attribution = Attribution(
+    @staticmethod
+    def _attribution(row: dict[str, Any], context: _Context) -> Attribution:
+        return Attribution(
             passage_id=row["passage_id"], headline=row["headline"],
             headline_episode=context.episode_of(row["headline"]), source_id=row["source"],
             source_title=row["source_title"], review_number=row["review_number"],
             spoiler_flag=bool(row["spoiler_flag"]),
         )
+
+    def _quote(self, row: dict[str, Any], context: _Context) -> Quote:
         segments = split_marked(row["marked"], row["text"]) if row.get("marked") else ()
-        return Quote(row["id"], row["text"], row["episode"], attribution, segments)
+        return Quote(row["id"], row["text"], row["episode"], self._attribution(row, context), segments)
 
     # -- search ----------------------------------------------------------------------------------------
 
@@ -115,13 +169,20 @@ class QuoteService:
         A complete word ranks the quotes that contain it as written; widening every word to a prefix
         ("high" → higher, highlight, highly…) doubles the rows bm25 must score for common words, so it
         is kept for what a member may still be typing (`heli` → helicopter), where whole words fall short.
+
+        A single common word is answered from memory: the seed ranked it with the very statements a
+        live search runs (`build_top_matches`), and scoring its thousands of quotes again, or even one
+        trip to the database for the stored ranking, was most of a search's time.
         """
         matches = [query.exact, query.match] if query.exact not in (None, query.match) else [query.match]
         word = query.terms[0].lower() if len(query.terms) == 1 and query.exact is not None else None
-        hits = await self.store.search_quotes(matches, limit=limit, word=word)
+        known = await self._common_answer(word, limit) if word is not None and limit <= SEARCH_LIMIT else None
+        context = await self._context()
+        if known is not None:
+            return SearchResult(query, *known, context.episode_of(query.text))
+        hits = await self.store.search_quotes(matches, limit=limit)
         if not hits.rows:
             return SearchResult(query, 0, ())
-        context = await self._context()
         return SearchResult(query, hits.total, tuple(self._quote(row, context) for row in hits.rows),
                             context.episode_of(query.text))
 

@@ -87,27 +87,14 @@ def _quote_rows(conn: sqlite3.Connection, ranked: list[tuple[int, str]]) -> list
     return [{**dict(row), "marked": marked[row["id"]]} for row in sorted(rows, key=lambda r: order[r["id"]])]
 
 
-def _top_matches(conn: sqlite3.Connection, word: str, limit: int) -> tuple[list[tuple[int, str]], int] | None:
-    """The best `limit` matches of one whole word, as worked out at seed time; None when the word
-    wasn't (too rare to need it, or more asked for than kept)."""
-    if limit > TOP_MATCH_DEPTH:
-        return None
-    found = conn.execute("SELECT matches FROM quote_word_counts WHERE word = ?", (word,)).fetchone()
-    if found is None:
-        return None
-    ranked = conn.execute(
-        "SELECT quote_id, marked FROM quote_top_matches WHERE word = ? ORDER BY rank LIMIT ?", (word, limit)
-    ).fetchall()
-    return [(row[0], row[1]) for row in ranked], found[0]
-
-
 def build_top_matches(conn: sqlite3.Connection) -> int:
     """Work out the best matches of every word in at least TOP_MATCH_MIN quotes (inside the seed's
     transaction, after the FTS index is rebuilt); returns how many words.
 
     bm25 scores every quote holding a word, so a common word costs milliseconds per search at 100,000
     quotes. The ranking only changes when the content does, so it is computed here, with the very
-    statements a live search runs (`_ranked`), and a search for one common word reads the result.
+    statements a live search runs (`_ranked`), and the quote service keeps the result in memory
+    (`common_word_matches`) to answer a search for one common word.
     """
     conn.execute(QUOTE_WORDS_TABLE)
     words = conn.execute("SELECT term, doc FROM temp.quotes_words WHERE doc >= ?", (TOP_MATCH_MIN,)).fetchall()
@@ -122,29 +109,34 @@ def build_top_matches(conn: sqlite3.Connection) -> int:
 
 
 class QuoteQueries(StoreBase):
-    async def search_quotes(self, matches: Sequence[str], *, limit: int, word: str | None = None) -> QuoteHits:
+    async def search_quotes(self, matches: Sequence[str], *, limit: int) -> QuoteHits:
         """The best `limit` quotes for the first of `matches` (FTS5 expressions) that fills the page, or
-        the last one tried; with the number of quotes it matches when the page is full.
-
-        `word`, when the first expression is that one whole word (lower case), lets a common word be
-        answered from the rankings worked out at seed time (`build_top_matches`): the same rows, without
-        scoring thousands of quotes. Everything runs in one trip to aiosqlite's thread.
-        """
+        the last one tried; with the number of quotes it matches when the page is full. Everything runs
+        in one trip to aiosqlite's thread."""
 
         def run(conn: sqlite3.Connection) -> QuoteHits:
             rows: list[dict[str, Any]] = []
-            for index, match in enumerate(matches):
-                known = _top_matches(conn, word, limit) if index == 0 and word else None
-                ranked, total = known if known is not None else (_ranked(conn, match, limit), None)
+            for match in matches:
+                ranked = _ranked(conn, match, limit)
                 rows = _quote_rows(conn, ranked)
                 if len(ranked) >= limit:
-                    if total is None:
-                        total = conn.execute("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?",
-                                             (match,)).fetchone()[0]
+                    total = conn.execute("SELECT COUNT(*) FROM quotes_fts WHERE quotes_fts MATCH ?",
+                                         (match,)).fetchone()[0]
                     return QuoteHits(rows, int(total), match)
             return QuoteHits(rows, len(rows), matches[-1])
 
         return await self.read(run)
+
+    async def common_word_matches(self, depth: int) -> list[dict[str, Any]]:
+        """Every word ranked at seed time (`build_top_matches`) with its best `depth` quotes, in rank
+        order, each with its attribution and marked text, and the word's total (`matches`)."""
+        rows = await self.fetchall(
+            f"""SELECT w.word, w.matches, t.marked, {_QUOTE_COLUMNS}
+            FROM quote_word_counts w JOIN quote_top_matches t ON t.word = w.word AND t.rank < ?
+            JOIN quotes q ON q.id = t.quote_id {_QUOTE_JOINS} ORDER BY w.word, t.rank""",
+            (depth,),
+        )
+        return [dict(row) for row in rows]
 
     async def random_quote(self, *, match: str | None = None, exclude: Sequence[int] = (),
                            hidden_after: int | None = None) -> dict[str, Any] | None:
