@@ -60,6 +60,12 @@ def words(text: str) -> list[str]:
     return [w for w in cleaned if w]
 
 
+def spelling_key(text: str) -> str:
+    """`keys(text).full` alone, without the romanization folds the matcher needs: `Kang-hyuk` and
+    `Kang-Hyuk` give the same key, `Gang-hyeok` another (a card lists each way of writing once)."""
+    return "".join(words(text))
+
+
 def strip_titles(parts: list[str]) -> list[str]:
     """Drop leading titles, never the last word (`The Chief` keeps `chief`, `Dr.` alone stays `dr`)."""
     index = 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.characters import EntryKind, Figure, FigureCard, Suggestion, keys
+from bot.characters import EntryKind, Figure, FigureCard, Suggestion, spelling_key
 from bot.render.common import Limits, add_field, embed, escape, source_footer, truncate
 from bot.spoilers import Mode, SpoilerRules, Treatment
 
@@ -79,9 +79,9 @@ def _known_as(card: FigureCard, rules: SpoilerRules) -> str:
     `Baek Gang Hyeok`, are the same to a reader (the documents' variants stay in the data's notes)."""
     shown: list[str] = []
     notes: list[str] = []
-    seen = {keys(card.figure.name).full}
+    seen = {spelling_key(card.figure.name)}
     for alias in card.aliases:
-        key = keys(alias.name).full
+        key = spelling_key(alias.name)
         if key in seen:
             continue
         seen.add(key)
