@@ -152,7 +152,7 @@ class Characters(commands.Cog):
             view.add_item(PickFigure(interaction.user.id, private, pick_options(result.figures)))
             await interaction.response.send_message(ambiguity_prompt(name), view=view, ephemeral=private)
             return
-        await self.show_card(interaction, result.figure.id, private=private, replace=False)
+        await self.show_card(interaction, result.figure.id, private=private, replace=False, rules=rules)
 
     @character.autocomplete("name")
     async def character_name_autocomplete(self, interaction: discord.Interaction,
@@ -172,9 +172,10 @@ class Characters(commands.Cog):
     # -- shared by the command and the components ---------------------------------------------------------
 
     async def show_card(self, interaction: discord.Interaction[Any], figure_id: str, *, private: bool,
-                        replace: bool) -> None:
-        """Send (or, from the "which one?" menu, turn that message into) the card for `figure_id`."""
-        rules = await spoiler_rules(interaction, private=private)
+                        replace: bool, rules: SpoilerRules | None = None) -> None:
+        """Send (or, from the "which one?" menu, turn that message into) the card for `figure_id`,
+        under `rules` when the caller has just worked them out for this interaction."""
+        rules = rules or await spoiler_rules(interaction, private=private)
         card = await self.service.card(figure_id)
         if card is None:
             raise UserError(GONE)
