@@ -51,7 +51,7 @@ def cached(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
     @functools.wraps(method)
     async def wrapper(self: StoreBase, *args: Any, **kwargs: Any) -> R:
         await self._notice_external_changes()
-        key = (method.__name__, _freeze(args), _freeze(kwargs))
+        key = (method.__name__, _freeze(args), _freeze(kwargs) if kwargs else None)
         try:
             return self._cache[key]
         except KeyError:
@@ -87,11 +87,16 @@ def _readonly(value: Any) -> Any:
     raise TypeError(f"a cached store read must return plain data, not {type(value).__name__}")
 
 
+_PLAIN_KEYS = frozenset({str, int, bool, type(None)})
+
+
 def _freeze(value: Any) -> Any:
     """A cache key part that is equal exactly when the arguments are. A generator or other one-shot
     iterable has no such value (its repr is a memory address that a later one can reuse), so it is
     refused rather than risk answering one caller with another's result."""
     if value is None or isinstance(value, str | bytes | int | float | dt.date | dt.datetime):
+        return value
+    if type(value) is tuple and all(type(v) in _PLAIN_KEYS for v in value):  # the usual case: plain ids
         return value
     if isinstance(value, tuple | list):
         return tuple(_freeze(v) for v in value)
