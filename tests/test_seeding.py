@@ -64,6 +64,14 @@ async def test_every_seed_changes_the_content_stamp_even_within_a_second(store: 
     assert first and second and first != second  # what keeps content in memory must reload
 
 
+async def test_a_seed_leaves_the_search_index_in_one_segment(store: Store) -> None:
+    # A tiny in-memory budget makes the rebuild write many segments, as 100,000 quotes do by themselves;
+    # every search reads each segment, so the seed merges them.
+    await store._db.execute("INSERT INTO quotes_fts(quotes_fts, rank) VALUES ('hashsize', 2048)")
+    assert (await seed(store, REAL_PACK)).ok
+    assert await store.scalar("SELECT COUNT(DISTINCT segid) FROM quotes_fts_idx") == 1
+
+
 async def test_reseed_never_touches_community_tables(store: Store) -> None:
     assert (await seed(store, MINI_PACK)).ok
     async with store.transaction() as db:
