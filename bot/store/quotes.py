@@ -58,7 +58,8 @@ def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[tuple[int,
     """(quote id, text with matched words marked) of the best `limit` quotes for `match`, by bm25.
 
     Two statements: rank on the FTS5 table alone, then highlight just the `limit` best rows. Doing both
-    in one (or joining the quotes table in) makes SQLite evaluate the whole MATCH again per row.
+    in one (or joining the quotes table in) makes SQLite evaluate the whole MATCH again per row; so does
+    handing FTS5 the id list, which the unary `+` on `+rowid` keeps it from taking.
     """
     ids = [row[0] for row in conn.execute(
         "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? ORDER BY bm25(quotes_fts), rowid LIMIT ?",
@@ -68,7 +69,7 @@ def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[tuple[int,
         return []
     marked = dict(conn.execute(
         f"SELECT rowid, highlight(quotes_fts, 0, ?, ?) FROM quotes_fts"
-        f" WHERE quotes_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+        f" WHERE quotes_fts MATCH ? AND +rowid IN ({','.join('?' * len(ids))})",
         (MARK_OPEN, MARK_CLOSE, match, *ids),
     ).fetchall())
     return [(quote_id, marked[quote_id]) for quote_id in ids]
