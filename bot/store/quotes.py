@@ -145,7 +145,8 @@ class QuoteQueries(StoreBase):
 
         `ORDER BY random()` sorts every candidate: 20-40 ms at 100k quotes. Instead, jump to a random
         point and take the next candidate (wrapping around): quote ids are dense after a seed, so this
-        is close to uniform, and it costs one index seek.
+        is close to uniform, and it costs one index seek. One statement does both directions, so a pick
+        is one trip to the database even when it wraps around.
         """
         params: list[Any] = []
         where = "1"
@@ -160,17 +161,14 @@ class QuoteQueries(StoreBase):
         if low is None or high is None:
             return None
         start = random.randint(low, high)
-        for clause, value in (("q.id >= ?", start), ("q.id < ?", start)):
-            row = await self.fetchone(
-                f"""
-                WITH picked AS (SELECT q.id FROM quotes q WHERE {clause} AND {where} ORDER BY q.id LIMIT 1)
-                SELECT {_QUOTE_COLUMNS} FROM picked JOIN quotes q ON q.id = picked.id {_QUOTE_JOINS}
-                """,
-                [value, *params],
-            )
-            if row is not None:
-                return dict(row)
-        return None
+        after = f"SELECT q.id FROM quotes q WHERE q.id >= ? AND {where} ORDER BY q.id LIMIT 1"
+        before = f"SELECT q.id FROM quotes q WHERE q.id < ? AND {where} ORDER BY q.id LIMIT 1"
+        row = await self.fetchone(
+            f"""WITH picked(id) AS (SELECT COALESCE(({after}), ({before})))
+            SELECT {_QUOTE_COLUMNS} FROM picked JOIN quotes q ON q.id = picked.id {_QUOTE_JOINS}""",
+            [start, *params, start, *params],
+        )
+        return dict(row) if row else None
 
     @cached
     async def quote_id_bounds(self) -> tuple[int | None, int | None]:
