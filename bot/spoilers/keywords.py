@@ -36,12 +36,20 @@ def names_keyword(text: str, keyword: str) -> bool:
     return bool(keyword.strip()) and keyword_pattern(keyword).search(text) is not None
 
 
+@functools.lru_cache(maxsize=4096)
+def _latest_named(text: str, keywords: tuple[tuple[int, str], ...]) -> int | None:
+    """The latest episode whose keyword `text` names. Remembered: a page of quotes asks it of the
+    same few review headlines again and again, and each ask is a regex search per keyword."""
+    return max((episode for episode, keyword in keywords if names_keyword(text, keyword)), default=None)
+
+
 def quote_episode(text: str, flagged: bool, keywords: Iterable[tuple[int, str]], episode_count: int,
                   spoils: int | None = None) -> int | None:
     """What a sentence can spoil: the latest episode whose keyword it names, or that its place in a
     spoiler article gives away; a review the site flags as spoiling is taken to spoil the whole run,
     since the flag doesn't say which episode."""
-    episodes = [episode for episode, keyword in keywords if names_keyword(text, keyword)]
+    named = _latest_named(text, tuple(keywords))  # a tuple already is passed as it is
+    episodes = [] if named is None else [named]
     if spoils is not None:
         episodes.append(spoils)
     if flagged:
