@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import enum
-import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +105,8 @@ PREFIX_SCAN = 60  # entries a prefix search looks at, at most: an exact key sort
 # prefix over 5,000 names matches hundreds that are all about as good (scoring 150 of them cost 0.4 ms)
 FUZZY_SCAN = 1000  # entries the typo pass of autocomplete scores, at most (about 35 ns each in rapidfuzz)
 FOLD_STARTS = "oeh"  # a last letter that may begin a folded pair: `se` on its way to `seo`, `c` to `ch`
+WORD_SCORE = 120.0  # a word of a multi-word name starts with the query: always below a whole-name prefix
+_LAST_CHAR = chr(0x10FFFF)
 
 
 @dataclass
@@ -128,13 +129,18 @@ class _View:
                    [t for t, _ in tokens], [e for _, e in tokens])
 
 
-def _prefixed(keys_: list[str], entries: list[Entry], prefix: str) -> Iterable[Entry]:
-    """Entries whose key starts with `prefix`, by binary search over the sorted keys."""
+def _prefixed(keys_: list[str], entries: list[Entry], prefix: str) -> list[Entry]:
+    """Entries whose key starts with `prefix` (at most PREFIX_SCAN, in key order), by binary search over
+    the sorted keys: the keys that start with `prefix` are those from `prefix` up to its successor."""
     start = bisect.bisect_left(keys_, prefix)
-    for index in range(start, min(start + PREFIX_SCAN, len(keys_))):
-        if not keys_[index].startswith(prefix):
-            break
-        yield entries[index]
+    stop = min(start + PREFIX_SCAN, len(keys_))
+    if prefix[-1] == _LAST_CHAR:  # no successor: step through
+        end = start
+        while end < stop and keys_[end].startswith(prefix):
+            end += 1
+    else:
+        end = bisect.bisect_left(keys_, prefix[:-1] + chr(ord(prefix[-1]) + 1), start, stop)
+    return entries[start:end]
 
 
 def _typed_prefixes(bare: str, folded: str) -> list[str]:
@@ -193,6 +199,8 @@ class CharacterIndex:
                     self._by_token.setdefault(token, []).append(entry)
         self._views: dict[frozenset[int], _View] = {}
         self._ordered = sorted(self.figures.values(), key=lambda f: (f.is_person, f.position))
+        ranks = {key: n for n, key in enumerate(sorted({(f.is_person, f.position) for f in self._ordered}))}
+        self._rank = {f.id: ranks[f.is_person, f.position] for f in self._ordered}  # equal places, equal rank
         self._cast = [f for f in self._ordered if not f.is_person and f.actor]
         self.latest_reveal = max((f.episode for f in self.figures.values() if f.episode is not None), default=None)
 
@@ -237,15 +245,19 @@ class CharacterIndex:
             shown = [f for f in self._ordered if f.episode is None or allows(f.episode)]
             return [Suggestion(f, f.name, EntryKind.NAME, 0.0) for f in shown[:limit]]
         view = self._view(allows)
-        # figure id -> (score, is the figure's own name, entry): plain tuples in the loops, Suggestions
-        # only for the winners; a two-letter prefix offers hundreds of entries per keystroke.
-        best: dict[str, tuple[float, bool, Entry]] = {}
+        # figure id -> its sort key and entry: (-score, rank, arrival, is the figure's own name, entry). Plain
+        # tuples in the loop, Suggestions only for the winners: a two-letter prefix offers a hundred entries
+        # per keystroke. `rank` orders characters before people, each in pack order; `arrival` (kept when
+        # a better entry replaces a figure's) breaks the remaining ties in the order figures were found.
+        best: dict[str, tuple[float, int, int, bool, Entry]] = {}
+        rank, name_kind = self._rank, EntryKind.NAME
 
         def offer(entry: Entry, score: float) -> None:
             current = best.get(entry.figure_id)
-            is_name = entry.kind is EntryKind.NAME
-            if current is None or score > current[0] or (score == current[0] and is_name and not current[1]):
-                best[entry.figure_id] = (score, is_name, entry)
+            if current is None:
+                best[entry.figure_id] = (-score, rank[entry.figure_id], len(best), entry.kind is name_kind, entry)
+            elif -score < current[0] or (-score == current[0] and entry.kind is name_kind and not current[3]):
+                best[entry.figure_id] = (-score, current[1], current[2], entry.kind is name_kind, entry)
 
         full, bare, sound = typed.full, typed.bare, typed.sound
         prefixes = _typed_prefixes(bare, sound)
@@ -254,18 +266,18 @@ class CharacterIndex:
                 # spelled as typed (title included) beats a variant spelling or another title
                 literal = 5.0 if entry.full.startswith(full) else 3.0 if entry.bare.startswith(bare) else 0.0
                 offer(entry, (200.0 if entry.sound == sound else 150.0) + literal - len(entry.sound) / 100)
-        for prefix in prefixes:
-            for entry in _prefixed(view.sorted_tokens, view.token_entries, prefix):
-                offer(entry, 120.0 - len(entry.sound) / 100)
-        if len(best) < limit:
-            for entry, score in _near_misses(view, sound, limit * 4):
-                offer(entry, score)
+        # A word match scores below WORD_SCORE and a typo at most 100: once `limit` figures score above
+        # WORD_SCORE, neither can enter the list or change a figure in it, so neither pass is run.
+        if len(best) < limit or sum(1 for key in best.values() if key[0] < -WORD_SCORE) < limit:
+            for prefix in prefixes:
+                for entry in _prefixed(view.sorted_tokens, view.token_entries, prefix):
+                    offer(entry, WORD_SCORE - len(entry.sound) / 100)
+            if len(best) < limit:
+                for entry, score in _near_misses(view, sound, limit * 4):
+                    offer(entry, score)
         figures = self.figures
-        winners = heapq.nsmallest(
-            limit, best.items(),
-            key=lambda item: (-item[1][0], figures[item[0]].is_person, figures[item[0]].position),
-        )
-        return [Suggestion(figures[fid], entry.text, entry.kind, score) for fid, (score, _, entry) in winners]
+        return [Suggestion(figures[entry.figure_id], entry.text, entry.kind, -negative)
+                for negative, _, _, _, entry in sorted(best.values())[:limit]]
 
     # -- resolving a submitted name -------------------------------------------------------------------
 
