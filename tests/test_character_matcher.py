@@ -336,3 +336,66 @@ def test_autocomplete_forgives_a_typo_at_scale_scoring_a_bounded_slice(monkeypat
 def test_autocomplete_keeps_up_while_a_folded_spelling_is_half_typed(matcher: _Matcher, typed: str,
                                                                      owner: str) -> None:
     assert owner in [s.figure.id for s in matcher.complete(typed, FINALE.allows)]
+
+
+def _counting_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each prefix search autocomplete runs (none when it answers from its cache)."""
+    import bot.characters.matcher as matcher_module
+
+    scans: list[str] = []
+    prefixed = matcher_module._prefixed
+
+    def counting(keys_: list[str], entries: list, prefix: str) -> list:
+        scans.append(prefix)
+        return prefixed(keys_, entries, prefix)
+
+    monkeypatch.setattr(matcher_module, "_prefixed", counting)
+    return scans
+
+
+def test_autocomplete_answers_a_repeated_query_from_its_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _index_from_pack()
+    scans = _counting_scans(monkeypatch)
+    first = index.complete("Baek", PUBLIC.allows)
+    searched = len(scans)
+    assert searched and first[0].figure.id == "baek-kang-hyuk"
+    kept = list(first)
+    first.clear()  # the caller's list is its own: emptying it changes no later answer
+    assert index.complete("baek ", PUBLIC.allows) == kept  # the same keys: no search at all
+    assert len(scans) == searched
+
+
+def test_autocomplete_keeps_answers_apart_per_visibility(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _index_from_pack()
+    _counting_scans(monkeypatch)
+    assert all(s.matched != "Malak" for s in index.complete("Mala", PUBLIC.allows))
+    assert any(s.matched == "Malak" for s in index.complete("Mala", FINALE.allows))
+    assert all(s.matched != "Malak" for s in index.complete("Mala", PUBLIC.allows))
+    hidden = {s.figure.id for s in index.complete("", PUBLIC.allows)}  # the nothing-typed list, too
+    assert hidden < {s.figure.id for s in index.complete("", OFF.allows)}
+
+
+def test_autocomplete_cache_keeps_only_the_latest_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.characters.matcher as matcher_module
+
+    monkeypatch.setattr(matcher_module, "COMPLETION_CACHE", 3)
+    index = _index_from_pack()
+    scans = _counting_scans(monkeypatch)
+    for typed in ("baek", "yang", "cheon", "han"):  # "baek" is the least recently asked of four
+        index.complete(typed, PUBLIC.allows)
+    searched = len(scans)
+    index.complete("han", PUBLIC.allows)
+    assert len(scans) == searched
+    index.complete("baek", PUBLIC.allows)
+    assert len(scans) > searched
+
+
+async def test_autocomplete_forgets_its_answers_when_the_content_is_rebuilt(seeded_store: Store) -> None:
+    service = CharacterService(seeded_store)
+    await service.reload()
+    assert service.complete("Dr. Hero", PUBLIC.allows) == []
+    assert service.complete("Baek", PUBLIC.allows)[0].figure.id == "baek-kang-hyuk"
+    assert (await seed(seeded_store, MINI_PACK)).ok
+    await service.refresh()
+    assert service.complete("Dr. Hero", PUBLIC.allows)[0].figure.id == "dr-hero"
+    assert "baek-kang-hyuk" not in [s.figure.id for s in service.complete("Baek", PUBLIC.allows)]
