@@ -93,6 +93,16 @@ def test_keys_ignore_case_spaces_hyphens_dots_and_titles() -> None:
     assert keys("🙂 ** @ ").sound == ""
 
 
+@pytest.mark.parametrize("text", ["Dr. Baek", "  baek -- KANG-hyuk ", "Han's", "a_b c", "O'Neil\x1cJr", "\t\n",
+                                  "Ju Ji-hoon (actor)", "No.1 slave", "#@!", "X Æ A-12", "Gang-hyeók"])
+def test_words_takes_a_shortcut_for_ascii_that_gives_the_same_words(text: str) -> None:
+    from bot.characters import normalize
+
+    folded = normalize._fold_accents(text).casefold()
+    assert normalize.words(text) == [w for w in (normalize._NON_WORD.sub("", w) for w in folded.split()) if w]
+    assert normalize.sound("paekkank") == "paekank" and normalize.sound("ganghyeokk") == "kankhyuk"
+
+
 @pytest.mark.parametrize(("owner", "alias", "episode"), YAML_ALIASES, ids=[a[1] for a in YAML_ALIASES])
 async def test_every_alias_in_the_yaml_resolves_to_its_owner(matcher: _Matcher, owner: str, alias: str,
                                                               episode: int | None) -> None:

@@ -16,6 +16,7 @@ needs nothing here.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ _TITLE_SYNONYMS = {"doctor": "dr", "prof": "professor", "capt": "captain"}
 
 _NON_WORD = re.compile(r"[\W_]+")
 _DOUBLED = re.compile(r"(.)\1+")
+_FIRST_GROUP = operator.methodcaller("group", 1)  # as `r"\1"`, without re's per-call template handling
+# In ASCII text, what `words` drops from each word: everything but letters, digits and whitespace.
+_ASCII_NON_WORD = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if not c.isalnum() and not c.isspace()))
 _VOWEL_FOLDS = (("eo", "u"), ("ou", "u"), ("oo", "u"), ("ee", "i"))
 _CONSONANT_FOLDS = (("ch", "j"), ("sh", "s"))
 _CONSONANT_TABLE = str.maketrans({"g": "k", "b": "p", "d": "t", "r": "l"})
@@ -56,6 +60,8 @@ def _fold_accents(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Casefolded words with punctuation removed inside each (`Dr.` -> `dr`, `Han's` -> `hans`)."""
+    if text.isascii():  # what members type, every keystroke: nothing to fold, and no regex needed
+        return text.lower().translate(_ASCII_NON_WORD).split()
     cleaned = (_NON_WORD.sub("", w) for w in _fold_accents(text).casefold().split())
     return [w for w in cleaned if w]
 
@@ -80,7 +86,7 @@ def sound(compact: str) -> str:
         compact = compact.replace(old, new)
     for old, new in _CONSONANT_FOLDS:
         compact = compact.replace(old, new)
-    return _DOUBLED.sub(r"\1", compact.translate(_CONSONANT_TABLE))
+    return _DOUBLED.sub(_FIRST_GROUP, compact.translate(_CONSONANT_TABLE))
 
 
 def keys(text: str) -> Keys:
