@@ -18,7 +18,7 @@ import enum
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -34,6 +34,7 @@ SUGGESTION_CUTOFF = 50.0
 SUGGESTION_LIMIT = 5
 MAX_QUERY = 100
 
+_T = TypeVar("_T")
 Visibility = Callable[[int | None], bool]  # SpoilerRules.allows: may content of this episode be shown?
 
 
@@ -123,16 +124,22 @@ class _View:
     sorted_entries: list[Entry] = field(default_factory=list)
     sorted_tokens: list[str] = field(default_factory=list)
     token_entries: list[Entry] = field(default_factory=list)
+    # what autocomplete reads of each entry in `sorted_entries`, in the same order: (sound, full, bare,
+    # figure id, is a name, len(sound) / 100, the figure's rank, entry, figure), so its hottest loop unpacks
+    # one tuple
+    sorted_rows: list[tuple[str, str, str, str, bool, float, int, Entry, Figure]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, entries: list[Entry]) -> _View:
+    def of(cls, entries: list[Entry], ranks: dict[str, int], figures: dict[str, Figure]) -> _View:
         by_sound = sorted(entries, key=lambda e: e.sound)
         tokens = sorted(((t, e) for e in entries if len(e.tokens) > 1 for t in set(e.tokens)), key=lambda p: p[0])
+        rows = [(e.sound, e.full, e.bare, e.figure_id, e.kind is EntryKind.NAME, len(e.sound) / 100,
+                 ranks[e.figure_id], e, figures[e.figure_id]) for e in by_sound]
         return cls(entries, [e.sound for e in entries], [e.sound for e in by_sound], by_sound,
-                   [t for t, _ in tokens], [e for _, e in tokens])
+                   [t for t, _ in tokens], [e for _, e in tokens], rows)
 
 
-def _prefixed(keys_: list[str], entries: list[Entry], prefix: str) -> list[Entry]:
+def _prefixed(keys_: list[str], entries: list[_T], prefix: str) -> list[_T]:
     """Entries whose key starts with `prefix` (at most PREFIX_SCAN, in key order), by binary search over
     the sorted keys: the keys that start with `prefix` are those from `prefix` up to its successor."""
     start = bisect.bisect_left(keys_, prefix)
@@ -235,7 +242,7 @@ class CharacterIndex:
         view = self._views.get(allowed)
         if view is None:
             visible = [e for e in self.entries if e.episode is None or e.episode in allowed]
-            view = _View.of(visible)
+            view = _View.of(visible, self._rank, self.figures)
             self._views[allowed] = view
         return view
 
@@ -277,23 +284,30 @@ class CharacterIndex:
         # tuples in the loop, Suggestions only for the winners: a two-letter prefix offers a hundred entries
         # per keystroke. `rank` orders characters before people, each in pack order; `arrival` (kept when
         # a better entry replaces a figure's) breaks the remaining ties in the order figures were found.
-        best: dict[str, tuple[float, int, int, bool, Entry]] = {}
-        rank, name_kind = self._rank, EntryKind.NAME
+        best: dict[str, tuple[float, int, int, bool, Entry, Figure]] = {}
+        rank, figures, name_kind = self._rank, self.figures, EntryKind.NAME
 
         def offer(entry: Entry, score: float) -> None:
             current = best.get(entry.figure_id)
             if current is None:
-                best[entry.figure_id] = (-score, rank[entry.figure_id], len(best), entry.kind is name_kind, entry)
+                best[entry.figure_id] = (-score, rank[entry.figure_id], len(best), entry.kind is name_kind, entry,
+                                         figures[entry.figure_id])
             elif -score < current[0] or (-score == current[0] and entry.kind is name_kind and not current[3]):
-                best[entry.figure_id] = (-score, current[1], current[2], entry.kind is name_kind, entry)
+                best[entry.figure_id] = (-score, current[1], current[2], entry.kind is name_kind, entry, current[5])
 
         full, bare, sound = typed.full, typed.bare, typed.sound
         prefixes = _typed_prefixes(bare, sound)
-        for prefix in prefixes:
-            for entry in _prefixed(view.sorted_sounds, view.sorted_entries, prefix):
+        for prefix in prefixes:  # `offer`, inlined: this loop runs for up to PREFIX_SCAN entries a prefix
+            for key, key_full, key_bare, figure_id, is_name, cost, figure_rank, entry, figure in _prefixed(
+                    view.sorted_sounds, view.sorted_rows, prefix):
                 # spelled as typed (title included) beats a variant spelling or another title
-                literal = 5.0 if entry.full.startswith(full) else 3.0 if entry.bare.startswith(bare) else 0.0
-                offer(entry, (200.0 if entry.sound == sound else 150.0) + literal - len(entry.sound) / 100)
+                literal = 5.0 if key_full.startswith(full) else 3.0 if key_bare.startswith(bare) else 0.0
+                negative = -((200.0 if key == sound else 150.0) + literal - cost)
+                current = best.get(figure_id)
+                if current is None:
+                    best[figure_id] = (negative, figure_rank, len(best), is_name, entry, figure)
+                elif negative < current[0] or (negative == current[0] and is_name and not current[3]):
+                    best[figure_id] = (negative, current[1], current[2], is_name, entry, figure)
         # A word match scores below WORD_SCORE and a typo at most 100: once `limit` figures score above
         # WORD_SCORE, neither can enter the list or change a figure in it, so neither pass is run.
         if len(best) < limit or sum(1 for key in best.values() if key[0] < -WORD_SCORE) < limit:
@@ -303,9 +317,8 @@ class CharacterIndex:
             if len(best) < limit:
                 for entry, score in _near_misses(view, sound, limit * 4):
                     offer(entry, score)
-        figures = self.figures
-        return [Suggestion(figures[entry.figure_id], entry.text, entry.kind, -negative)
-                for negative, _, _, _, entry in sorted(best.values())[:limit]]
+        return [Suggestion(figure, entry.text, entry.kind, -negative)
+                for negative, _, _, _, entry, figure in sorted(best.values())[:limit]]
 
     # -- resolving a submitted name -------------------------------------------------------------------
 
