@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,6 +20,21 @@ from bot.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PACK = ROOT / "data" / "trauma-code"
 MINI_PACK = Path(__file__).resolve().parent / "fixtures" / "mini-pack"
+
+
+@contextlib.contextmanager
+def without_database(store: Store, what: str) -> Iterator[None]:
+    """Inside, any use of `store`'s connection fails the test: proves `what` is served from memory.
+    The once-a-second check for other processes' commits is paused too, so timing can't trip it."""
+
+    class NoDatabase:
+        def __getattr__(self, name: str) -> object:
+            raise AssertionError(f"{what} went to the database ({name})")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "_db", NoDatabase())
+        patch.setattr(store, "_notice_external_changes", lambda: asyncio.sleep(0))
+        yield
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:

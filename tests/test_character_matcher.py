@@ -3,7 +3,6 @@ fast) and the service (against a real seeded database). No Discord here."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from bot.pack import load_pack
 from bot.seeding import seed
 from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
-from tests.conftest import MINI_PACK, REAL_PACK
+from tests.conftest import MINI_PACK, REAL_PACK, without_database
 
 PUBLIC = SpoilerRules(Mode.MASK, 0)  # the default: nothing seen
 FINALE = SpoilerRules(Mode.MASK, 8)  # everything seen
@@ -262,17 +261,9 @@ async def test_card_carries_everything_with_episodes_and_sources(service: Charac
     assert await service.card("no-such-id") is None
 
 
-async def test_cards_come_from_memory_and_follow_a_reseed(service: CharacterService,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_cards_come_from_memory_and_follow_a_reseed(service: CharacterService) -> None:
     before = await service.card("baek-kang-hyuk")
-
-    class NoDatabase:
-        def __getattr__(self, name: str) -> object:
-            raise AssertionError(f"a card went to the database ({name})")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(service.store, "_db", NoDatabase())
-        patch.setattr(service.store, "_notice_external_changes", lambda: asyncio.sleep(0))  # its 1 s timer
+    with without_database(service.store, "a card"):
         assert await service.card("baek-kang-hyuk") == before
     assert (await seed(service.store, MINI_PACK)).ok
     assert await service.card("baek-kang-hyuk") is None  # gone from the new content

@@ -3,7 +3,6 @@ of member input, against the real pack, at the service and through the command t
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import unicodedata
@@ -218,7 +217,7 @@ async def test_whole_words_are_ranked_first_and_prefixes_fill_in(service: QuoteS
 async def test_common_words_answer_from_memory_exactly_as_a_live_search(tmp_path: Path, monkeypatch) -> None:
     import bot.store.quotes as quotes_module
     from bot.seeding import seed
-    from tests.conftest import REAL_PACK
+    from tests.conftest import REAL_PACK, without_database
 
     monkeypatch.setattr(quotes_module, "TOP_MATCH_MIN", 20)  # many words of the real pack, not just "the"
     store = await Store.open(tmp_path / "ranked.db")
@@ -229,17 +228,11 @@ async def test_common_words_answer_from_memory_exactly_as_a_live_search(tmp_path
         service = QuoteService(store)
         await service.reload()
 
-        class NoDatabase:
-            def __getattr__(self, name: str) -> object:
-                raise AssertionError(f"a common word went to the database ({name})")
-
         searchable = [word for word in words_ if len(word) > 1]  # one letter is refused before searching
         assert len(searchable) >= 20
         for word in searchable:
             live = await store.search_quotes([f'"{word}"'], limit=SEARCH_LIMIT)
-            with monkeypatch.context() as patch:
-                patch.setattr(store, "_db", NoDatabase())
-                patch.setattr(store, "_notice_external_changes", lambda: asyncio.sleep(0))  # its 1 s timer
+            with without_database(store, "a common word"):
                 for limit in range(1, SEARCH_LIMIT + 1):
                     kept = await service.search_query(parse_query(word), limit=limit)
                     assert [quote.id for quote in kept.quotes] == [row["id"] for row in live.rows[:limit]], word
