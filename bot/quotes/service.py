@@ -6,7 +6,7 @@ spoil); deciding how a spoiler is shown is the renderer's job, through the calle
 
 from __future__ import annotations
 
-import itertools
+import random
 import re
 from collections import OrderedDict, deque
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from bot.quotes.library import QuoteLibrary
 from bot.quotes.models import Attribution, Quote, Review, ReviewSummary, SearchResult
 from bot.quotes.query import SearchQuery, parse_query, phrase_expression
 from bot.spoilers import SpoilerRules
@@ -85,60 +86,31 @@ def split_marked(marked: str, text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(segments)
 
 
-@dataclass(frozen=True)
-class _CommonWords:
-    """The seed's rankings of common words (`build_top_matches`) for the content `stamp` they were
-    loaded under. Kept compact (at 100,000 quotes there are about 2,000 such words): each quote's text
-    and attribution once, and per word only ids and marked texts; a search builds its five `Quote`s."""
-
-    stamp: str | None
-    ranked: dict[str, tuple[int, tuple[tuple[int, str], ...]]]  # word -> (quotes holding it, best (id, marked))
-    quotes: dict[int, tuple[str, int | None, Attribution]]  # id -> (text, episode, attribution)
-
-    def answer(self, word: str, limit: int) -> tuple[int, tuple[Quote, ...]] | None:
-        found = self.ranked.get(word)
-        if found is None:
-            return None
-        total, best = found
-        quotes = []
-        for quote_id, marked in best[:limit]:
-            text, episode, attribution = self.quotes[quote_id]
-            quotes.append(Quote(quote_id, text, episode, attribution, split_marked(marked, text)))
-        return total, tuple(quotes)
-
-
 class QuoteService:
-    def __init__(self, store: Store, *, recent: RecentQuotes | None = None) -> None:
+    def __init__(self, store: Store, *, recent: RecentQuotes | None = None,
+                 rng: random.Random | None = None) -> None:
         self.store = store
         self.recent = recent or RecentQuotes()
-        self._common: _CommonWords | None = None
+        self.rng = rng or random.Random()
+        self._library: QuoteLibrary | None = None
 
     async def reload(self) -> None:
-        """Load the common words' answers for the current content (called when the cog loads; a
-        search reloads them by itself after a seed)."""
+        """Load every quote and the common words' rankings for the current content (called when the
+        cog loads; a pick or a search reloads them by itself after a seed)."""
         stamp = await self.store.content_stamp()
-        rows = await self.store.common_word_matches(SEARCH_LIMIT)
+        columns = await self.store.all_quotes()
         context = await self._context()
-        ranked: dict[str, tuple[int, tuple[tuple[int, str], ...]]] = {}
-        quotes: dict[int, tuple[str, int | None, Attribution]] = {}
-        attributions: dict[int, Attribution] = {}  # one per review, shared by its quotes
-        for word, group in itertools.groupby(rows, key=lambda row: row["word"]):
-            best = []
-            for row in group:
-                if row["id"] not in quotes:
-                    attribution = attributions.get(row["passage_id"])
-                    if attribution is None:
-                        attribution = attributions[row["passage_id"]] = self._attribution(row, context)
-                    quotes[row["id"]] = (row["text"], row["episode"], attribution)
-                best.append((row["id"], row["marked"]))
-            ranked[word] = (int(row["matches"]), tuple(best))
-        self._common = _CommonWords(stamp, ranked, quotes)
+        attributions = {row["passage_id"]: self._attribution(row, context)
+                        for row in await self.store.quote_attributions()}
+        rankings = await self.store.common_word_matches(SEARCH_LIMIT)
+        self._library = QuoteLibrary.build(stamp, columns, attributions, rankings)
 
-    async def _common_answer(self, word: str, limit: int) -> tuple[int, tuple[Quote, ...]] | None:
-        if self._common is None or self._common.stamp != await self.store.content_stamp():
+    async def library(self) -> QuoteLibrary:
+        """The quotes in memory, for the content as it is now."""
+        if self._library is None or self._library.stamp != await self.store.content_stamp():
             await self.reload()
-        assert self._common is not None
-        return self._common.answer(word, limit)
+        assert self._library is not None
+        return self._library
 
     async def _context(self) -> _Context:
         return _Context(await self.store.spoiler_keywords(), await self.store.episode_count())
@@ -176,10 +148,15 @@ class QuoteService:
         """
         matches = [query.exact, query.match] if query.exact not in (None, query.match) else [query.match]
         word = query.terms[0].lower() if len(query.terms) == 1 and query.exact is not None else None
-        known = await self._common_answer(word, limit) if word is not None and limit <= SEARCH_LIMIT else None
+        if word is not None and limit <= SEARCH_LIMIT:
+            library = await self.library()
+            known = library.common_word(word, limit)
+            if known is not None:
+                total, best = known
+                quotes = tuple(library.quote(position, split_marked(marked, library.text(position)))
+                               for position, marked in best)
+                return SearchResult(query, total, quotes, (await self._context()).episode_of(query.text))
         context = await self._context()
-        if known is not None:
-            return SearchResult(query, *known, context.episode_of(query.text))
         hits = await self.store.search_quotes(matches, limit=limit)
         if not hits.rows:
             return SearchResult(query, 0, ())
@@ -216,7 +193,11 @@ class QuoteService:
 
     async def random(self, rules: SpoilerRules, *, channel_id: int | None,
                      about: str | None = None) -> RandomResult:
-        """A random quote (about someone or something), not one of the channel's last few."""
+        """A random quote (about someone or something), not one of the channel's last few. Without
+        `about`, every quote the rules let be shown is equally likely (picked from memory); with it,
+        FTS5 finds the candidates and the pick is close to uniform (see `Store.random_quote`)."""
+        if about is None:
+            return await self._random_any(rules, channel_id or 0)
         match, label, existence = (None, None, None) if about is None else await self._about(about, rules)
         hide = rules.withheld_after
         channel = channel_id or 0
@@ -236,6 +217,20 @@ class QuoteService:
         if existence is not None:
             about_episode = max(existence, about_episode or 0)
         return RandomResult(self._quote(row, context), label, False, about_episode)
+
+    async def _random_any(self, rules: SpoilerRules, channel: int) -> RandomResult:
+        """Any quote these rules let be shown, chosen uniformly from memory."""
+        library = await self.library()
+        hide = rules.withheld_after
+        recent = self.recent.recent(channel)
+        position = library.pick(hide, recent, self.rng)
+        if position is None:  # every candidate was shown lately: repeat the one shown longest ago
+            position = library.oldest_of(recent, hide)
+        if position is None:
+            return RandomResult(None, None, withheld=hide is not None and len(library) > 0)
+        quote = library.quote(position)
+        self.recent.remember(channel, quote.id)
+        return RandomResult(quote, None, False)
 
     async def about_suggestions(self, typed: str, rules: SpoilerRules) -> list[str]:
         """Character and people names for autocomplete, leaving out any name that itself gives away an
