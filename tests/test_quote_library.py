@@ -83,7 +83,7 @@ async def test_a_pick_avoids_the_given_quotes_and_lists_small_pools(library: Quo
     # horizon 1 allows the unspoiling quotes and episode 1's two: avoid all but one of those two
     pool = none_spoiled + early
     assert len(early) == 2
-    assert library.pick(-1, [], rng) is None  # nothing spoils less than nothing
+    assert library.pick(0, none_spoiled, rng) is None  # every showable quote is to be avoided
     only = library.pick(1, pool[:-1], rng)
     assert only is not None and library.quote(only).id == pool[-1]
     assert library.pick(1, pool, rng) is None
