@@ -4,10 +4,7 @@ horizon, and a reload after every seed; checked against the real pack's database
 from __future__ import annotations
 
 import random
-import shutil
 from collections import Counter
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -33,20 +30,12 @@ class EveryIndex(random.Random):
 
 
 @pytest.fixture
-async def quote_store(seeded_template: Path, tmp_path: Path) -> AsyncIterator[Store]:
-    shutil.copy(seeded_template, tmp_path / "test.db")
-    store = await Store.open(tmp_path / "test.db")
-    yield store
-    await store.close()
+async def library(seeded_store: Store) -> QuoteLibrary:
+    return await QuoteService(seeded_store).library()
 
 
-@pytest.fixture
-async def library(quote_store: Store) -> QuoteLibrary:
-    return await QuoteService(quote_store).library()
-
-
-async def test_every_quote_is_kept_verbatim_with_its_episode(quote_store: Store, library: QuoteLibrary) -> None:
-    rows = await quote_store.fetchall("SELECT id, text, episode FROM quotes ORDER BY id")
+async def test_every_quote_is_kept_verbatim_with_its_episode(seeded_store: Store, library: QuoteLibrary) -> None:
+    rows = await seeded_store.fetchall("SELECT id, text, episode FROM quotes ORDER BY id")
     assert len(library) == len(rows) > 400
     assert any(not row["text"].isascii() for row in rows)  # curly quotes and Hangul: UTF-8 kept exactly
     for position, row in enumerate(rows):
@@ -56,8 +45,8 @@ async def test_every_quote_is_kept_verbatim_with_its_episode(quote_store: Store,
     assert library.position(rows[-1]["id"] + 1) is None and library.position(0) is None
 
 
-async def test_quotes_carry_the_attribution_a_search_gives_them(quote_store: Store, library: QuoteLibrary) -> None:
-    service = QuoteService(quote_store)
+async def test_quotes_carry_the_attribution_a_search_gives_them(seeded_store: Store, library: QuoteLibrary) -> None:
+    service = QuoteService(seeded_store)
     found = (await service.search("stress relie")).quotes[0]  # a live search: attribution from SQL
     position = library.position(found.id)
     assert position is not None and library.quote(position).attribution == found.attribution
@@ -92,25 +81,25 @@ async def test_a_pick_avoids_the_given_quotes_and_lists_small_pools(library: Quo
                               if library.quote(p).episode == 8], 7) is None
 
 
-async def test_random_quotes_come_from_memory_and_follow_a_reseed(quote_store: Store) -> None:
-    service = QuoteService(quote_store, rng=random.Random(1))
+async def test_random_quotes_come_from_memory_and_follow_a_reseed(seeded_store: Store) -> None:
+    service = QuoteService(seeded_store, rng=random.Random(1))
     await service.library()
     hide = SpoilerRules(Mode.HIDE, 0)
-    with without_database(quote_store, "a random quote"):
+    with without_database(seeded_store, "a random quote"):
         for _ in range(50):
             result = await service.random(hide, channel_id=7)
             assert result.quote is not None and result.quote.episode is None
     before = {(await service.random(SpoilerRules(Mode.OFF, 0), channel_id=7)).quote.text for _ in range(20)}  # type: ignore[union-attr]
-    assert (await seed(quote_store, MINI_PACK)).ok
-    mini = {row[0] for row in await quote_store.fetchall("SELECT text FROM quotes")}
+    assert (await seed(seeded_store, MINI_PACK)).ok
+    mini = {row[0] for row in await seeded_store.fetchall("SELECT text FROM quotes")}
     after = {(await service.random(SpoilerRules(Mode.OFF, 0), channel_id=8)).quote.text for _ in range(20)}  # type: ignore[union-attr]
     assert after <= mini and not before <= mini
 
 
-async def test_nothing_showable_under_hide_reports_withheld(quote_store: Store) -> None:
-    await quote_store.write("UPDATE quotes SET episode = 8")
-    await quote_store.write("UPDATE pack_info SET value = 'changed' WHERE key = 'content_version'")
-    service = QuoteService(quote_store)
+async def test_nothing_showable_under_hide_reports_withheld(seeded_store: Store) -> None:
+    await seeded_store.write("UPDATE quotes SET episode = 8")
+    await seeded_store.write("UPDATE pack_info SET value = 'changed' WHERE key = 'content_version'")
+    service = QuoteService(seeded_store)
     withheld = await service.random(SpoilerRules(Mode.HIDE, 7), channel_id=1)
     assert withheld.quote is None and withheld.withheld
     assert (await service.random(SpoilerRules(Mode.MASK, 7), channel_id=1)).quote is not None

@@ -4,9 +4,7 @@ of member input, against the real pack, at the service and through the command t
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,16 +24,8 @@ OFF = SpoilerRules(Mode.OFF, 0)
 
 
 @pytest.fixture
-async def quote_store(seeded_template: Path, tmp_path: Path) -> AsyncIterator[Store]:
-    shutil.copy(seeded_template, tmp_path / "test.db")
-    store = await Store.open(tmp_path / "test.db")
-    yield store
-    await store.close()
-
-
-@pytest.fixture
-def service(quote_store: Store) -> QuoteService:
-    return QuoteService(quote_store)
+def service(seeded_store: Store) -> QuoteService:
+    return QuoteService(seeded_store)
 
 
 # -- sanitising -------------------------------------------------------------------------------------------
