@@ -148,6 +148,7 @@ class QuoteService:
         """
         matches = [query.exact, query.match] if query.exact not in (None, query.match) else [query.match]
         word = query.terms[0].lower() if len(query.terms) == 1 and query.exact is not None else None
+        context = await self._context()
         if word is not None and limit <= SEARCH_LIMIT:
             library = await self.library()
             known = library.common_word(word, limit)
@@ -155,8 +156,7 @@ class QuoteService:
                 total, best = known
                 quotes = tuple(library.quote(position, split_marked(marked, library.text(position)))
                                for position, marked in best)
-                return SearchResult(query, total, quotes, (await self._context()).episode_of(query.text))
-        context = await self._context()
+                return SearchResult(query, total, quotes, context.episode_of(query.text))
         hits = await self.store.search_quotes(matches, limit=limit)
         if not hits.rows:
             return SearchResult(query, 0, ())
@@ -198,7 +198,7 @@ class QuoteService:
         FTS5 finds the candidates and the pick is close to uniform (see `Store.random_quote`)."""
         if about is None:
             return await self._random_any(rules, channel_id or 0)
-        match, label, existence = (None, None, None) if about is None else await self._about(about, rules)
+        match, label, existence = await self._about(about, rules)
         hide = rules.withheld_after
         channel = channel_id or 0
         recent = self.recent.recent(channel)

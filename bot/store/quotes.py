@@ -184,21 +184,18 @@ class QuoteQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
-    async def random_quote(self, *, match: str | None = None, exclude: Sequence[int] = (),
+    async def random_quote(self, *, match: str, exclude: Sequence[int] = (),
                            hidden_after: int | None = None) -> dict[str, Any] | None:
-        """One random quote (matching `match` when given), not one of `exclude`: for `/quote random
-        about:`, whose candidates only FTS5 knows (a pick among all quotes is made in memory).
+        """One random quote matching `match`, not one of `exclude`: for `/quote random about:`, whose
+        candidates only FTS5 knows (a pick among all quotes is made in memory).
 
         `ORDER BY random()` sorts every candidate: 20-40 ms at 100k quotes. Instead, jump to a random
         point and take the next candidate (wrapping around): quote ids are dense after a seed, so this
         is close to uniform, and it costs one index seek. One statement does both directions, so a pick
         is one trip to the database even when it wraps around.
         """
-        params: list[Any] = []
-        where = "1"
-        if match is not None:
-            where = "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)"
-            params.append(match)
+        params: list[Any] = [match]
+        where = "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)"
         where += _hidden_clause(hidden_after, params)
         if exclude:
             where += f" AND q.id NOT IN ({','.join('?' * len(exclude))})"
@@ -222,16 +219,14 @@ class QuoteQueries(StoreBase):
         row = await self.fetchone("SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)")
         return (row[0], row[1]) if row else (None, None)
 
-    async def quote_ids_among(self, ids: Sequence[int], *, match: str | None = None,
+    async def quote_ids_among(self, ids: Sequence[int], *, match: str,
                               hidden_after: int | None = None) -> list[int]:
         """Which of `ids` are still candidates (match `match`, not hidden)."""
         if not ids:
             return []
-        params: list[Any] = list(ids)
-        where = f"q.id IN ({','.join('?' * len(ids))})"
-        if match is not None:
-            where += " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)"
-            params.append(match)
+        params: list[Any] = [*ids, match]
+        where = (f"q.id IN ({','.join('?' * len(ids))})"
+                 " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
         where += _hidden_clause(hidden_after, params)
         return [row[0] for row in await self.fetchall(f"SELECT q.id FROM quotes q WHERE {where}", params)]
 
