@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,8 @@ from bot.runtime import GoldenHourBot
 from bot.seeding import seed
 from bot.settings import Settings
 from bot.store import Store
+from bot.trivia.clock import ManualClock
+from bot.trivia.engine import TriviaEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PACK = ROOT / "data" / "trauma-code"
@@ -79,6 +82,20 @@ async def seeded_store(seeded_template: Path, tmp_path: Path) -> AsyncIterator[S
     opened = await Store.open(path)
     yield opened
     await opened.close()
+
+
+def trivia_engine(sim: OfflineDiscord) -> TriviaEngine:
+    """The running bot's trivia engine (tests swap its clock and random source)."""
+    cog = sim.bot.get_cog("Trivia")
+    assert cog is not None
+    return cog.engine  # type: ignore[attr-defined, no-any-return]
+
+
+def on_manual_clock(sim: OfflineDiscord, seed: int) -> OfflineDiscord:
+    """`sim` with trivia on a clock the test moves and a question order fixed by `seed`."""
+    trivia_engine(sim).clock = ManualClock()
+    trivia_engine(sim).rng = random.Random(seed)
+    return sim
 
 
 async def start_sim(store: Store, tmp_path: Path, **settings: object) -> OfflineDiscord:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import random
 from pathlib import Path
 
 import pytest
@@ -13,24 +12,14 @@ from bot.cogs.mydata import MyData
 from bot.offline import OfflineDiscord
 from bot.render.mydata import CONFIRM_SECONDS
 from bot.store import Store
-from bot.trivia.clock import ManualClock
-from bot.trivia.engine import TriviaEngine
-from tests.conftest import start_sim
+from tests.conftest import on_manual_clock, start_sim, trivia_engine
 
 EPHEMERAL = 64
 
 
-def engine(sim: OfflineDiscord) -> TriviaEngine:
-    cog = sim.bot.get_cog("Trivia")
-    assert cog is not None
-    return cog.engine  # type: ignore[attr-defined, no-any-return]
-
-
 @pytest.fixture
 async def game_sim(sim: OfflineDiscord) -> OfflineDiscord:
-    engine(sim).clock = ManualClock()
-    engine(sim).rng = random.Random(5)
-    return sim
+    return on_manual_clock(sim, 5)
 
 
 def uid(sim: OfflineDiscord, name: str) -> int:
@@ -40,15 +29,15 @@ def uid(sim: OfflineDiscord, name: str) -> int:
 async def play_one_question(sim: OfflineDiscord, answers: dict[str, bool], *, close: bool = True) -> None:
     """Start a one-question game in #general; each named member answers right (True) or wrong."""
     await sim.command_answered("/trivia start", questions=1)
-    await engine(sim).settle()
-    game = engine(sim).game_in(sim.channels["general"].id)
+    await trivia_engine(sim).settle()
+    game = trivia_engine(sim).game_in(sim.channels["general"].id)
     assert game is not None and game.current is not None
     correct = game.current.correct
     message = [m for m in sim.messages.values() if m.channel_id == sim.channels["general"].id and m.buttons()][-1]
     for name, is_right in answers.items():
         await sim.press(message, (correct if is_right else (correct + 1) % 4) + 1, user=name)
     if close:
-        await engine(sim).advance(20)
+        await trivia_engine(sim).advance(20)
 
 
 async def test_show_lists_everything_stored_privately(game_sim: OfflineDiscord) -> None:
@@ -153,7 +142,7 @@ async def test_delete_during_a_game_stores_nothing_more(game_sim: OfflineDiscord
     await play_one_question(sim, {"member": True, "moderator": True}, close=False)
     prompt = (await sim.command_answered("/mydata delete")).message
     await sim.press(prompt, "Delete my data", user="member")
-    await engine(sim).advance(20)
+    await trivia_engine(sim).advance(20)
     assert await sim.bot.store.trivia_member_stats(sim.guild_id, uid(sim, "member")) is None
     assert await sim.bot.store.trivia_member_stats(sim.guild_id, uid(sim, "moderator")) is not None
 

@@ -6,7 +6,6 @@ question closes when the test moves past its 20 seconds, without any real waitin
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import discord
@@ -18,34 +17,26 @@ from bot.store import Store
 from bot.store.rules import Actor
 from bot.trivia import scoring
 from bot.trivia.clock import ManualClock
-from bot.trivia.engine import Game, Round, TriviaEngine
-from tests.conftest import start_sim
+from bot.trivia.engine import Game, Round
+from tests.conftest import on_manual_clock, start_sim, trivia_engine
 
 EPHEMERAL = 64
 QUESTION_TITLE = "Trivia · question"
 
 
-def engine(sim: OfflineDiscord) -> TriviaEngine:
-    cog = sim.bot.get_cog("Trivia")
-    assert cog is not None
-    return cog.engine  # type: ignore[attr-defined, no-any-return]
-
-
 @pytest.fixture
 async def game_sim(sim: OfflineDiscord) -> OfflineDiscord:
-    engine(sim).clock = ManualClock()
-    engine(sim).rng = random.Random(11)
-    return sim
+    return on_manual_clock(sim, 11)
 
 
 def current_game(sim: OfflineDiscord, channel: str = "general") -> Game:
-    game = engine(sim).game_in(sim.channels[channel].id)
+    game = trivia_engine(sim).game_in(sim.channels[channel].id)
     assert game is not None, f"no game in #{channel}"
     return game
 
 
 def current_game_or_none(sim: OfflineDiscord, channel: str = "general") -> Game | None:
-    return engine(sim).game_in(sim.channels[channel].id)
+    return trivia_engine(sim).game_in(sim.channels[channel].id)
 
 
 def current_round(sim: OfflineDiscord, channel: str = "general") -> Round:
@@ -57,14 +48,14 @@ def current_round(sim: OfflineDiscord, channel: str = "general") -> Round:
 async def advance_to(sim: OfflineDiscord, seconds: float, channel: str = "general") -> None:
     """Move the clock so the open question in `channel` has been open `seconds`."""
     round_ = current_round(sim, channel)
-    elapsed = (engine(sim).clock.now() - round_.opened_at).total_seconds()
-    await engine(sim).advance(seconds - elapsed)
+    elapsed = (trivia_engine(sim).clock.now() - round_.opened_at).total_seconds()
+    await trivia_engine(sim).advance(seconds - elapsed)
 
 
 async def close_question(sim: OfflineDiscord) -> None:
     """Let the open question's full time run out."""
     seconds, _ = await sim.bot.store.trivia_settings(sim.guild_id)
-    await engine(sim).advance(seconds)
+    await trivia_engine(sim).advance(seconds)
 
 
 def question_messages(sim: OfflineDiscord, channel: str = "general") -> list[SentMessage]:
@@ -94,7 +85,7 @@ def wrong(sim: OfflineDiscord, channel: str = "general") -> int:
 
 async def start(sim: OfflineDiscord, *, user: str = "member", channel: str = "general", **options: object) -> str:
     reply = await sim.command_answered("/trivia start", user=user, channel=channel, **options)
-    await engine(sim).settle()
+    await trivia_engine(sim).settle()
     return reply.text()
 
 
@@ -162,7 +153,7 @@ async def test_a_full_game_scores_members_and_fills_the_leaderboard(game_sim: Of
     await advance_to(sim, 19)
     await press(sim, q3, right(sim), "helper")
     await advance_to(sim, 20)
-    assert engine(sim).game_in(sim.channels["general"].id) is None
+    assert trivia_engine(sim).game_in(sim.channels["general"].id) is None
 
     member = member_q1 + scoring.points(True, 1, 20, 2)
     moderator = moderator_q1 + scoring.points(True, 4, 20, 1)
@@ -224,7 +215,7 @@ async def test_clicks_after_a_restart_say_the_game_ended(game_sim: OfflineDiscor
         assert reply.callback is not None and reply.callback["data"]["flags"] & EPHEMERAL
         assert "This game has ended" in reply.callback["data"]["content"]
         # the channel is free in the new process
-        engine(new).clock = ManualClock()
+        trivia_engine(new).clock = ManualClock()
         assert "Trivia is starting" in await start(new, questions=1)
     finally:
         await new.bot.close()
@@ -280,7 +271,7 @@ async def test_games_respect_the_channels_spoiler_horizon(game_sim: OfflineDisco
     anything = [q.episode for q in current_game(sim, "spoilers").questions]
     assert len(safe) == 20 and all(e is None or e <= horizon for e in safe)
     assert len(anything) == 20
-    await engine(sim).shutdown()
+    await trivia_engine(sim).shutdown()
 
 
 async def test_a_horizon_lowered_mid_game_holds_for_the_questions_still_to_come(game_sim: OfflineDiscord) -> None:
@@ -329,22 +320,22 @@ async def test_stop_permissions(game_sim: OfflineDiscord) -> None:
     helper = await sim.command_answered("/trivia stop", user="helper")  # no moderator role named yet
     assert "Only the member who started" in helper.message.content
     stopped = await sim.command_answered("/trivia stop", user="member")
-    await engine(sim).settle()
+    await trivia_engine(sim).settle()
     assert stopped.callback is not None and stopped.callback["data"]["flags"] & EPHEMERAL
     assert f"Stopped by <@{uid(sim, 'member')}>" in last_embed_titled(sim, "Trivia stopped").text()
     assert "No trivia game is running" in (await sim.command_answered("/trivia stop", user="member")).message.content
 
     await start(sim, questions=5, user="member")
     await sim.command_answered("/trivia stop", user="moderator")  # Manage Server
-    await engine(sim).settle()
-    assert engine(sim).game_in(sim.channels["general"].id) is None
+    await trivia_engine(sim).settle()
+    assert trivia_engine(sim).game_in(sim.channels["general"].id) is None
 
     await sim.bot.store.change_server_settings(sim.guild_id, {"moderator_role_id": MODERATOR_ROLE_ID},
                                                Actor(1, "test"))
     await start(sim, questions=5, user="member")
     await sim.command_answered("/trivia stop", user="helper")  # the server's moderator role
-    await engine(sim).settle()
-    assert engine(sim).game_in(sim.channels["general"].id) is None
+    await trivia_engine(sim).settle()
+    assert trivia_engine(sim).game_in(sim.channels["general"].id) is None
 
 
 async def test_two_servers_scores_never_mix(game_sim: OfflineDiscord) -> None:
@@ -388,7 +379,7 @@ async def test_settings_are_for_moderators_and_set_the_timer(game_sim: OfflineDi
 async def test_out_of_range_lengths_are_refused(game_sim: OfflineDiscord, options: dict[str, int]) -> None:
     reply = await game_sim.command_answered("/trivia start", **options)
     assert reply.message.ephemeral and "between 1 and 20 questions" in reply.message.content
-    assert engine(game_sim).game_in(game_sim.channels["general"].id) is None
+    assert trivia_engine(game_sim).game_in(game_sim.channels["general"].id) is None
 
 
 async def test_settings_out_of_range_are_refused(game_sim: OfflineDiscord) -> None:
@@ -403,7 +394,7 @@ async def test_a_deleted_question_message_ends_the_game(game_sim: OfflineDiscord
     game_id = current_game(sim).id
     latest_question(sim).deleted = True  # a moderator deleted it
     await close_question(sim)
-    assert engine(sim).game_in(sim.channels["general"].id) is None
+    assert trivia_engine(sim).game_in(sim.channels["general"].id) is None
     assert "disappeared" in last_embed_titled(sim, "Trivia ended early").text()
     assert len(question_messages(sim)) == 1
     assert await seeded_store.trivia_game_status(game_id) == "aborted"
@@ -420,4 +411,4 @@ async def test_start_needs_permission_to_post_here(game_sim: OfflineDiscord) -> 
     payload["app_permissions"] = str(discord.Permissions(view_channel=True, send_messages=True).value)
     reply = await game_sim.dispatch_answered(payload)
     assert reply.message.ephemeral and "embed links" in reply.message.content
-    assert engine(game_sim).game_in(game_sim.channels["general"].id) is None
+    assert trivia_engine(game_sim).game_in(game_sim.channels["general"].id) is None
