@@ -13,11 +13,14 @@ from hypothesis import strategies as st
 
 from bot.errors import UserError
 from bot.offline import OfflineDiscord
-from bot.quotes import MAX_QUERY_CHARS, QuoteService, RecentQuotes, parse_query, words
+from bot.quotes import MAX_QUERY_CHARS, QuoteService, RecentQuotes, parse_query, tokens, words
+from bot.quotes.index import MAX_SCORED
 from bot.quotes.service import SEARCH_LIMIT, split_marked
 from bot.runtime import APOLOGY
+from bot.seeding import seed
 from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
+from tests.conftest import REAL_PACK, without_database
 
 MASK = SpoilerRules(Mode.MASK, 0)
 OFF = SpoilerRules(Mode.OFF, 0)
@@ -204,40 +207,107 @@ async def test_whole_words_are_ranked_first_and_prefixes_fill_in(service: QuoteS
     assert any("helicopter" in quote.text.lower() for quote in partial.quotes)
 
 
-async def test_common_words_answer_from_memory_exactly_as_a_live_search(tmp_path: Path, monkeypatch) -> None:
+async def _ranked_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, common_from: int) -> Store:
+    """The real pack seeded with every word in at least `common_from` quotes counted as common."""
     import bot.store.quotes as quotes_module
-    from bot.seeding import seed
-    from tests.conftest import REAL_PACK, without_database
 
-    monkeypatch.setattr(quotes_module, "TOP_MATCH_MIN", 20)  # many words of the real pack, not just "the"
+    monkeypatch.setattr(quotes_module, "TOP_MATCH_MIN", common_from)
     store = await Store.open(tmp_path / "ranked.db")
+    assert (await seed(store, REAL_PACK)).ok
+    return store
+
+
+def _live_answer(hits, limit: int) -> tuple[list[int], list[tuple[tuple[str, bool], ...]], int]:
+    return ([row["id"] for row in hits.rows[:limit]],
+            [split_marked(row["marked"], row["text"]) for row in hits.rows[:limit]], hits.total)
+
+
+async def test_common_words_answer_from_memory_exactly_as_a_live_search(tmp_path: Path, monkeypatch) -> None:
+    store = await _ranked_store(tmp_path, monkeypatch, 20)  # many words of the real pack, not just "the"
     try:
-        assert (await seed(store, REAL_PACK)).ok
-        words_ = [row[0] for row in await store.fetchall("SELECT word FROM quote_word_counts ORDER BY word")]
-        assert len(words_) >= 20 and "the" in words_ and "trauma" in words_
+        common = [row[0] for row in await store.fetchall(
+            "SELECT word FROM quote_word_counts WHERE matches >= 20 ORDER BY word")]
+        assert len(common) >= 20 and "the" in common and "trauma" in common
         service = QuoteService(store)
         await service.reload()
 
-        searchable = [word for word in words_ if len(word) > 1]  # one letter is refused before searching
+        searchable = [word for word in common if len(word) > 1]  # one letter is refused before searching
         assert len(searchable) >= 20
+        from_memory = 0
         for word in searchable:
             live = await store.search_quotes([f'"{word}"'], limit=SEARCH_LIMIT)
+            if not all(tokens.is_plain(row["text"]) for row in live.rows):
+                continue  # a quote with emoji: FTS5 marks it (see test_quote_tokens)
+            from_memory += 1
             with without_database(store, "a common word"):
                 for limit in range(1, SEARCH_LIMIT + 1):
                     kept = await service.search_query(parse_query(word), limit=limit)
-                    assert [quote.id for quote in kept.quotes] == [row["id"] for row in live.rows[:limit]], word
-                    assert [quote.segments for quote in kept.quotes] == [
-                        split_marked(row["marked"], row["text"]) for row in live.rows[:limit]], word
-                    assert kept.total == live.total >= 20 and len(kept.quotes) == limit
-        # and the kept ranking really is what a search reads: spoil its marks, and a fresh load shows it
+                    assert ([quote.id for quote in kept.quotes], [quote.segments for quote in kept.quotes],
+                            kept.total) == _live_answer(live, limit), word
+                    assert kept.total >= 20 and len(kept.quotes) == limit
+        assert from_memory >= len(searchable) - 3
+        # and the kept ranking really is what a search reads: plant another quote, and a fresh load shows it
         before = (await service.search("Trauma")).quotes[0]
-        assert any(matched for _, matched in before.segments)
-        await store._db.execute("UPDATE quote_top_matches SET marked = 'planted' WHERE word = 'trauma' AND rank = 0")
+        planted = (await service.search("Trauma")).quotes[4]
+        await store._db.execute("UPDATE quote_top_matches SET quote_id = ? WHERE word = 'trauma' AND rank = 0",
+                                (planted.id,))
         assert (await service.search("Trauma")).quotes[0] == before  # still the loaded answer
         await service.reload()
-        after = (await service.search("Trauma")).quotes[0]
-        assert after.id == before.id and after.segments == ((after.text, False),)  # unmarked: verbatim fallback
+        assert (await service.search("Trauma")).quotes[0] == planted
         assert (await seed(store, REAL_PACK)).ok  # a reseed reloads on the next search by itself
         assert (await service.search("Trauma")).quotes[0] == before
+    finally:
+        await store.close()
+
+
+async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    """Pairs, triples, prefixes (which stand for several words), a letter, repeats and Hangul, with most
+    words common: wherever memory answers, it gives FTS5's quotes, order, count and marks."""
+    import random
+
+    store = await _ranked_store(tmp_path, monkeypatch, 3)
+    try:
+        service = QuoteService(store)
+        library = await service.library()
+        assert library.index is not None
+        vocabulary = await store.quote_vocabulary()
+        common = [w for w in vocabulary if w in library.index.postings and len(w) > 1]
+        rare = [w for w in vocabulary if w not in library.index.postings and w.isalpha()]
+        rng = random.Random(8)
+        texts = [" ".join(rng.sample(common, 2)) for _ in range(300)]
+        texts += [" ".join(rng.sample(common, 3)) for _ in range(60)]
+        texts += [word[:cut] for word in rng.sample(common, 120) for cut in (2, 3, 4) if len(word) > cut]
+        texts += [f"{rng.choice(common)[:3]} {rng.choice(common)}" for _ in range(60)]
+        texts += [f"{rng.choice(common)} {rng.choice(rare)}" for _ in range(20)]
+        texts += ["the doctor", "a doctor", "Baek's team", "THE the", "trauma team center", "이국종", "이국"]
+        answered = 0
+        for text in texts:
+            query = parse_query(text)
+            for limit in (1, SEARCH_LIMIT):
+                live = await store.search_quotes([match for match, _ in query.variants()], limit=limit)
+                found = QuoteService._search_in_memory(library, query, limit)
+                if found is None:
+                    continue
+                answered += 1
+                # the very bm25 figures FTS5 gives, to the last bit, for the expression that answered
+                scored = await store.fetchall("SELECT bm25(quotes_fts), rowid FROM quotes_fts WHERE quotes_fts"
+                                              " MATCH ? ORDER BY bm25(quotes_fts), rowid", (live.match,))
+                ranking = library.index.ranking([tokens.term(term) for term in query.terms],
+                                                dict(query.variants())[live.match])
+                assert ranking == [tuple(row) for row in scored] or len(scored) > MAX_SCORED, text
+                total, quotes = found
+                assert ([quote.id for quote in quotes], [quote.segments for quote in quotes], total) == \
+                    _live_answer(live, limit), text
+        # memory answers a good share (the rest hold a rare word, or a prefix standing for one), so the
+        # comparison above bites
+        assert answered >= 0.35 * 2 * len(texts)
+        # a rare word is left to FTS5; so is a search matching more quotes than memory scores quickly
+        assert QuoteService._search_in_memory(library, parse_query(f"the {rare[0]}"), SEARCH_LIMIT) is None
+        import bot.quotes.index as index_module
+
+        total, _ = library.search(["the", "a"], [False, False], SEARCH_LIMIT)
+        monkeypatch.setattr(index_module, "MAX_SCORED", total - 1)
+        assert library.search(["the", "a"], [False, False], SEARCH_LIMIT) is None
     finally:
         await store.close()

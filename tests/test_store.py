@@ -168,3 +168,31 @@ async def test_a_cached_read_of_something_mutable_and_opaque_is_refused(tmp_path
             await store.opaque()
     finally:
         await store.close()
+
+
+async def test_a_database_ranked_at_version_3_searches_live_until_its_next_seed(tmp_path: Path) -> None:
+    """Version 4 keeps FTS5's index of common words; the rankings a version-3 seed stored are dropped,
+    and searches go to FTS5 (with the same answers) until the pack is seeded again."""
+    from bot.quotes import QuoteService
+    from bot.seeding import seed
+    from tests.conftest import REAL_PACK, without_database
+
+    path = tmp_path / "v3.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript("\n".join(sql for _, sql in MIGRATIONS[:3]) + "\nPRAGMA user_version = 3;")
+        connection.execute("INSERT INTO quote_word_counts (word, matches) VALUES ('the', 300)")
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == LATEST_VERSION >= 4
+        assert await store.fetchall("SELECT * FROM quote_word_counts") == []
+        assert (await seed(store, REAL_PACK)).ok
+        await store.write("DELETE FROM quote_word_postings")  # as if seeded by version 3
+        service = QuoteService(store)
+        live = await service.search("the trauma")
+        assert (await service.library()).index is None and live.total > 5
+        assert (await seed(store, REAL_PACK)).ok
+        assert (await service.library()).index is not None
+        with without_database(store, "a search of common words"):
+            assert await service.search("the trauma") == live
+    finally:
+        await store.close()

@@ -1,5 +1,5 @@
-"""Every quote of the current content, in memory: what answers a random pick and a search for one
-common word without a trip to the database.
+"""Every quote of the current content, in memory: what answers a random pick and a search made of
+common words without a trip to the database.
 
 Content only changes when the pack is seeded, and each trip to aiosqlite's thread costs more than
 the rest of those commands together. The library is bound to the content stamp it was loaded under;
@@ -7,7 +7,7 @@ the quote service loads a new one when the stamp changes. SQLite stays the sourc
 
 It grows with the pack, so it is kept in columns rather than an object per quote (a `Quote` is built
 only for what a reply shows): at 100,000 quotes the process grows by about 22 MB when it loads, 12.5 MB
-of it the texts and 6 MB the common words' rankings.
+of it the texts and 8.5 MB the common words' quotes (`WordIndex`).
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from bot.quotes.index import WordIndex
 from bot.quotes.models import Attribution, Quote
 from bot.store.quotes import QuoteColumns
 
 LIST_BELOW = 32  # a pool this much larger than the quotes to avoid is sampled; a smaller one is listed
 
-Ranking = tuple[int, tuple[tuple[int, str], ...]]  # (quotes holding the word, best (position, marked text)…)
+Ranking = tuple[int, tuple[int, ...]]  # (quotes holding the word, the positions of its best quotes)
 
 
 def _position(ids: array[int], quote_id: int) -> int | None:
@@ -40,13 +41,15 @@ def _shown_key(episode: int | None) -> int:
 
 @dataclass(frozen=True)
 class QuoteLibrary:
-    """The quotes (`columns`, ids ascending) and the seed's rankings of common words, for the content
-    `stamp` they were loaded under. A quote is known by its position in the columns."""
+    """The quotes (`columns`, ids ascending), the seed's rankings of common words and FTS5's index of
+    them, for the content `stamp` they were loaded under. A quote is known by its position in the
+    columns."""
 
     stamp: str | None
     columns: QuoteColumns
     attributions: list[Attribution]  # per position; one object per review, shared by its quotes
     ranked: dict[str, Ranking] = field(default_factory=dict)  # common word -> its ranking
+    index: WordIndex | None = None
     # positions ordered by what they spoil, and that episode for each: the quotes a `hide` horizon
     # lets through are a prefix of `_by_episode`, so a pick among them is one random index
     _by_episode: array[int] = field(init=False, repr=False)
@@ -65,16 +68,16 @@ class QuoteLibrary:
 
     @classmethod
     def build(cls, stamp: str | None, columns: QuoteColumns, attributions: Mapping[int, Attribution],
-              rankings: Iterable[tuple[str, int, int, str]]) -> QuoteLibrary:
+              rankings: Iterable[tuple[str, int, int]], index: WordIndex | None = None) -> QuoteLibrary:
         """The library of `columns`, each quote attributed by its passage, with the seed's `rankings`
-        ((word, quotes holding it, quote id, marked text), word by word in rank order)."""
+        ((word, quotes holding it, quote id), word by word in rank order)."""
         ranked: dict[str, Ranking] = {}
         for word, group in itertools.groupby(rankings, key=itemgetter(0)):
             rows = list(group)
-            best = ((_position(columns.ids, quote_id), marked) for _, _, quote_id, marked in rows)
+            best = (_position(columns.ids, quote_id) for _, _, quote_id in rows)
             # a missing id only if another process seeded between the reads (the stamp then differs)
-            ranked[word] = (rows[0][1], tuple((p, marked) for p, marked in best if p is not None))
-        return cls(stamp, columns, [attributions[passage_id] for passage_id in columns.passage_ids], ranked)
+            ranked[word] = (rows[0][1], tuple(p for p in best if p is not None))
+        return cls(stamp, columns, [attributions[passage_id] for passage_id in columns.passage_ids], ranked, index)
 
     def __len__(self) -> int:
         return len(self.columns.ids)
@@ -124,7 +127,26 @@ class QuoteLibrary:
 
     # -- common words ------------------------------------------------------------------------------
 
-    def common_word(self, word: str, limit: int) -> tuple[int, tuple[tuple[int, str], ...]] | None:
-        """(quotes holding `word`, its best `limit` (position, marked text)) when the seed ranked it."""
-        found = self.ranked.get(word)
-        return None if found is None else (found[0], found[1][:limit])
+    def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
+        """(quotes holding every term, the positions of the best `limit`) for `terms` as FTS5's
+        vocabulary has them, each whole or (where `prefixes` says) a prefix; None when only FTS5 knows.
+
+        One whole word is read from the seed's ranking; several, or a prefix, are ranked by the index.
+        """
+        ranking = self.ranked.get(terms[0]) if len(terms) == 1 and not prefixes[0] else None
+        if ranking is not None and len(ranking[1]) >= limit:
+            total, best = ranking
+            return total, list(best[:limit])
+        if self.index is None:
+            return None
+        found = self.index.search(terms, prefixes, limit)
+        if found is None:
+            return None
+        total, ids = found
+        positions = []
+        for quote_id in ids:
+            position = self.position(quote_id)
+            if position is None:  # only if another process seeded between the reads
+                return None
+            positions.append(position)
+        return total, positions

@@ -32,6 +32,15 @@ class SearchQuery:
     text: str = ""  # what the member typed
     exact: str | None = None  # the same words as whole words: tried first, see QuoteService.search_query
 
+    def variants(self) -> list[tuple[str, tuple[bool, ...]]]:
+        """The MATCH expressions a search tries in turn (whole words, then prefixes), each with which of
+        `terms` it takes as a prefix."""
+        whole = tuple(False for _ in self.terms)
+        widened = tuple(is_prefixed(term) for term in self.terms)
+        if self.exact is None or self.exact == self.match:
+            return [(self.match, widened)]
+        return [(self.exact, whole), (self.match, widened)]
+
 
 def words(text: str) -> list[str]:
     """The words of `text` as FTS5's unicode61 tokenizer would see them (compatibility-normalised,
@@ -43,11 +52,16 @@ def _is_short_latin(term: str) -> bool:
     return len(term) < 2 and term.isascii()
 
 
+def is_prefixed(term: str) -> bool:
+    """Whether a search takes `term` as a prefix (`heli` finds `helicopter`, `이국` finds `이국종`):
+    all but a single Latin letter or digit, which as a prefix would match nearly everything ("Baek's"
+    gives "baek" and "s")."""
+    return not _is_short_latin(term)
+
+
 def term_expression(term: str) -> str:
-    """One word as a quoted FTS5 string, prefix-matched (`heli` finds `helicopter`, `이국` finds
-    `이국종`) unless it is a single Latin letter or digit, which as a prefix would match nearly
-    everything ("Baek's" gives "baek" and "s")."""
-    return f'"{term}"' if _is_short_latin(term) else f'"{term}"*'
+    """One word as a quoted FTS5 string, prefix-matched where `is_prefixed` says so."""
+    return f'"{term}"*' if is_prefixed(term) else f'"{term}"'
 
 
 def phrase_expression(text: str) -> str | None:

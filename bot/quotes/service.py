@@ -14,6 +14,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from bot.quotes import tokens
+from bot.quotes.index import WordIndex
 from bot.quotes.library import QuoteLibrary
 from bot.quotes.models import Attribution, Quote, Review, ReviewSummary, SearchResult
 from bot.quotes.query import SearchQuery, parse_query, phrase_expression
@@ -95,15 +97,17 @@ class QuoteService:
         self._library: QuoteLibrary | None = None
 
     async def reload(self) -> None:
-        """Load every quote and the common words' rankings for the current content (called when the
-        cog loads; a pick or a search reloads them by itself after a seed)."""
+        """Load every quote, the common words' rankings and FTS5's index of them for the current content
+        (called when the cog loads; a pick or a search reloads them by itself after a seed)."""
         stamp = await self.store.content_stamp()
         columns = await self.store.all_quotes()
         context = await self._context()
         attributions = {row["passage_id"]: self._attribution(row, context)
                         for row in await self.store.quote_attributions()}
-        rankings = await self.store.common_word_matches(SEARCH_LIMIT)
-        self._library = QuoteLibrary.build(stamp, columns, attributions, rankings)
+        rankings = await self.store.common_word_matches()
+        index = WordIndex.build(await self.store.word_postings(), await self.store.quote_vocabulary(),
+                                columns.ids, await self.store.quote_token_counts())
+        self._library = QuoteLibrary.build(stamp, columns, attributions, rankings, index)
 
     async def library(self) -> QuoteLibrary:
         """The quotes in memory, for the content as it is now."""
@@ -142,26 +146,49 @@ class QuoteService:
         ("high" → higher, highlight, highly…) doubles the rows bm25 must score for common words, so it
         is kept for what a member may still be typing (`heli` → helicopter), where whole words fall short.
 
-        A single common word is answered from memory: the seed ranked it with the very statements a
-        live search runs (`build_top_matches`), and scoring its thousands of quotes again, or even one
-        trip to the database for the stored ranking, was most of a search's time.
+        A search of common words is answered from memory (`_search_in_memory`), the rest by FTS5.
         """
-        matches = [query.exact, query.match] if query.exact not in (None, query.match) else [query.match]
-        word = query.terms[0].lower() if len(query.terms) == 1 and query.exact is not None else None
         context = await self._context()
-        if word is not None and limit <= SEARCH_LIMIT:
-            library = await self.library()
-            known = library.common_word(word, limit)
-            if known is not None:
-                total, best = known
-                quotes = tuple(library.quote(position, split_marked(marked, library.text(position)))
-                               for position, marked in best)
-                return SearchResult(query, total, quotes, context.episode_of(query.text))
-        hits = await self.store.search_quotes(matches, limit=limit)
+        if limit <= SEARCH_LIMIT:
+            found = self._search_in_memory(await self.library(), query, limit)
+            if found is not None:
+                total, quotes = found
+                return SearchResult(query, total, quotes, context.episode_of(query.text) if quotes else None)
+        hits = await self.store.search_quotes([match for match, _ in query.variants()], limit=limit)
         if not hits.rows:
             return SearchResult(query, 0, ())
         return SearchResult(query, hits.total, tuple(self._quote(row, context) for row in hits.rows),
                             context.episode_of(query.text))
+
+    @staticmethod
+    def _search_in_memory(library: QuoteLibrary, query: SearchQuery,
+                          limit: int) -> tuple[int, tuple[Quote, ...]] | None:
+        """`store.search_quotes` for `query`, from the library: the same quotes, order, count and
+        marks, or None when a word isn't common (or its text isn't plain) and only FTS5 can tell.
+
+        The seed ranked each common word with the very statements a live search runs, and exported
+        FTS5's index of them (`build_word_index`); scoring their thousands of quotes again, or even one
+        trip to the database, was most of a search's time.
+        """
+        terms = [tokens.term(term) for term in query.terms]
+        if None in terms:
+            return None
+        folded = [term for term in terms if term is not None]
+        variants = query.variants()
+        for attempt, (_, prefixes) in enumerate(variants, start=1):
+            found = library.search(folded, prefixes, limit)
+            if found is None:
+                return None
+            total, positions = found
+            if len(positions) >= limit or attempt == len(variants):
+                quotes = []
+                for position in positions:
+                    segments = tokens.mark(library.text(position), folded, prefixes)
+                    if segments is None:
+                        return None
+                    quotes.append(library.quote(position, segments))
+                return total, tuple(quotes)
+        return None
 
     # -- random ----------------------------------------------------------------------------------------
 

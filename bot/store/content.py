@@ -11,7 +11,7 @@ from bot.pack import Pack, Person
 from bot.spoilers.keywords import quote_episode
 from bot.store.base import StoreBase, cached
 from bot.store.migrations import CONTENT_TABLES
-from bot.store.quotes import build_top_matches
+from bot.store.quotes import build_word_index
 
 
 class ContentQueries(StoreBase):
@@ -120,7 +120,7 @@ class ContentQueries(StoreBase):
             # 'rebuild' leaves the index in several segments, and every search reads each of them:
             # merged into one, a two-word search at 100,000 quotes takes a quarter less time.
             await db.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('optimize')")
-            await self.in_thread(build_top_matches)
+            await self.in_thread(build_word_index)
         return await self.content_counts()
 
     @cached

@@ -25,6 +25,7 @@ CONTENT_TABLES = (
     "quotes",
     "quote_word_counts",
     "quote_top_matches",
+    "quote_word_postings",
 )
 
 MIGRATIONS: list[tuple[int, str]] = [
@@ -175,6 +176,30 @@ MIGRATIONS: list[tuple[int, str]] = [
             quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
             marked TEXT NOT NULL,
             PRIMARY KEY (word, rank)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    (
+        4,
+        """
+        -- every indexed word now (the vocabulary a search from memory needs), and each common word's
+        -- quotes; the rankings lose their marked text (marked in memory). All are worked out again by
+        -- the next seed: until then every search is ranked live.
+        DELETE FROM quote_top_matches;
+        DELETE FROM quote_word_counts;
+        DROP TABLE quote_top_matches;
+        CREATE TABLE quote_top_matches (
+            word TEXT NOT NULL REFERENCES quote_word_counts(word) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,
+            quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+            PRIMARY KEY (word, rank)
+        ) WITHOUT ROWID;
+        -- a common word's quotes, ids ascending, and how often it occurs in each (FTS5's own index,
+        -- exported at seed time: store/quotes.build_word_index)
+        CREATE TABLE quote_word_postings (
+            word TEXT PRIMARY KEY REFERENCES quote_word_counts(word) ON DELETE CASCADE,
+            quote_ids BLOB NOT NULL,
+            counts BLOB NOT NULL
         ) WITHOUT ROWID;
         """,
     ),

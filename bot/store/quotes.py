@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import sys
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,16 @@ _QUOTE_COLUMNS = f"q.id, q.text, q.episode, q.passage_id, {_PASSAGE_COLUMNS}"
 _QUOTE_JOINS = "JOIN passages p ON p.id = q.passage_id JOIN sources s ON s.id = p.source"
 
 
+def _varint(blob: bytes) -> int:
+    """The first of FTS5's varints in `blob` (a docsize record starts with the first column's tokens)."""
+    value = 0
+    for byte in blob[:9]:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            break
+    return value
+
+
 def _hidden_clause(hidden_after: int | None, params: list[Any]) -> str:
     """Leave out quotes spoiling past `hidden_after` (for `hide` mode, where they could only be
     shown as a 'withheld' note)."""
@@ -39,11 +50,29 @@ def _hidden_clause(hidden_after: int | None, params: list[Any]) -> str:
     return " AND (q.episode IS NULL OR q.episode <= ?)"
 
 
-TOP_MATCH_MIN = 100  # a word in at least this many quotes gets its best matches worked out at seed time
+TOP_MATCH_MIN = 100  # a word in at least this many quotes is ranked at seed time, and its quotes kept
 QUOTE_WORDS_TABLE = (  # every indexed word with the number of quotes (`doc`) and occurrences (`cnt`)
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quotes_words USING fts5vocab(main, 'quotes_fts', 'row')")
-TOP_MATCH_DEPTH = 10  # how many best matches are kept per such word (a search page shows 5)
+QUOTE_INSTANCES_TABLE = (  # every occurrence of every word: (term, doc, col, offset)
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quotes_instances USING fts5vocab(main, 'quotes_fts', 'instance')")
+TOP_MATCH_DEPTH = 5  # how many best matches are kept per such word: a search page
+ID_TYPECODE = "I"  # a common word's quote ids in memory: unsigned, 4 bytes on every platform CPython supports
 
+
+def _to_blob(ids: array[int]) -> bytes:
+    """Quote ids as 4-byte little-endian integers, whatever the machine."""
+    if sys.byteorder == "big":
+        ids = array(ids.typecode, ids)
+        ids.byteswap()
+    return ids.tobytes()
+
+
+def _from_blob(blob: bytes) -> array[int]:
+    ids = array(ID_TYPECODE)
+    ids.frombytes(blob)
+    if sys.byteorder == "big":
+        ids.byteswap()
+    return ids
 
 @dataclass(frozen=True)
 class QuoteHits:
@@ -89,25 +118,37 @@ def _quote_rows(conn: sqlite3.Connection, ranked: list[tuple[int, str]]) -> list
     return [{**dict(row), "marked": marked[row["id"]]} for row in sorted(rows, key=lambda r: order[r["id"]])]
 
 
-def build_top_matches(conn: sqlite3.Connection) -> int:
-    """Work out the best matches of every word in at least TOP_MATCH_MIN quotes (inside the seed's
-    transaction, after the FTS index is rebuilt); returns how many words.
+def build_word_index(conn: sqlite3.Connection) -> int:
+    """Export what a search answered from memory needs from FTS5's index (inside the seed's
+    transaction, after the index is rebuilt); returns how many common words.
 
-    bm25 scores every quote holding a word, so a common word costs milliseconds per search at 100,000
-    quotes. The ranking only changes when the content does, so it is computed here, with the very
-    statements a live search runs (`_ranked`), and the quote service keeps the result in memory
-    (`common_word_matches`) to answer a search for one common word.
+    - every indexed word and how many quotes hold it (`quote_word_counts`): the vocabulary, which
+      tells whether a prefix stands for common words only;
+    - for each word in at least TOP_MATCH_MIN quotes, its best matches, ranked with the very statement
+      a live search runs (`_ranked`): bm25 scores every quote holding a word, milliseconds per search
+      for a common word at 100,000 quotes;
+    - and its quotes with how often it occurs in each (`quote_word_postings`), from which the quote
+      service ranks several common words together exactly as FTS5's bm25 would.
     """
     conn.execute(QUOTE_WORDS_TABLE)
-    words = conn.execute("SELECT term, doc FROM temp.quotes_words WHERE doc >= ?", (TOP_MATCH_MIN,)).fetchall()
-    for word, matches in words:
-        conn.execute("INSERT INTO quote_word_counts (word, matches) VALUES (?, ?)", (word, matches))
+    conn.execute(QUOTE_INSTANCES_TABLE)
+    words = conn.execute("SELECT term, doc FROM temp.quotes_words").fetchall()
+    conn.executemany("INSERT INTO quote_word_counts (word, matches) VALUES (?, ?)", words)
+    common = [word for word, matches in words if matches >= TOP_MATCH_MIN]
+    for word in common:
         conn.executemany(
-            "INSERT INTO quote_top_matches (word, rank, quote_id, marked) VALUES (?, ?, ?, ?)",
-            [(word, rank, quote_id, marked)
-             for rank, (quote_id, marked) in enumerate(_ranked(conn, f'"{word}"', TOP_MATCH_DEPTH))],
+            "INSERT INTO quote_top_matches (word, rank, quote_id) VALUES (?, ?, ?)",
+            [(word, rank, quote_id) for rank, (quote_id, _) in enumerate(_ranked(conn, f'"{word}"', TOP_MATCH_DEPTH))],
         )
-    return len(words)
+        ids, counts = array(ID_TYPECODE), bytearray()
+        for quote_id, count in conn.execute(
+                "SELECT doc, count(*) FROM temp.quotes_instances WHERE term = ? GROUP BY doc ORDER BY doc", (word,)):
+            ids.append(quote_id)
+            counts.append(min(count, 255))
+        if 255 not in counts:  # a word that often in one quote is left to FTS5, not counted wrong
+            conn.execute("INSERT INTO quote_word_postings (word, quote_ids, counts) VALUES (?, ?, ?)",
+                         (word, _to_blob(ids), bytes(counts)))
+    return len(common)
 
 
 @dataclass(frozen=True)
@@ -148,16 +189,39 @@ class QuoteQueries(StoreBase):
 
         return await self.read(run)
 
-    async def common_word_matches(self, depth: int) -> list[tuple[str, int, int, str]]:
-        """Every word ranked at seed time (`build_top_matches`): (word, quotes holding it, quote id,
-        marked text) for its best `depth` quotes, word by word in rank order."""
+    async def common_word_matches(self) -> list[tuple[str, int, int]]:
+        """Every word ranked at seed time (`build_word_index`): (word, quotes holding it, quote id) for
+        its best quotes, word by word in rank order."""
         rows = await self.fetchall(
-            """SELECT w.word, w.matches, t.quote_id, t.marked
-            FROM quote_word_counts w JOIN quote_top_matches t ON t.word = w.word AND t.rank < ?
-            ORDER BY w.word, t.rank""",
-            (depth,),
+            """SELECT w.word, w.matches, t.quote_id
+            FROM quote_word_counts w JOIN quote_top_matches t ON t.word = w.word ORDER BY w.word, t.rank"""
         )
-        return [(row[0], int(row[1]), int(row[2]), row[3]) for row in rows]
+        return [(row[0], int(row[1]), int(row[2])) for row in rows]
+
+    async def quote_vocabulary(self) -> list[str]:
+        """Every word FTS5 indexed at the last seed (`build_word_index`), sorted."""
+        return [row[0] for row in await self.fetchall("SELECT word FROM quote_word_counts ORDER BY word")]
+
+    async def word_postings(self) -> dict[str, tuple[array[int], bytes]]:
+        """Each common word's quotes, ids ascending, and how often it occurs in each."""
+
+        def run(conn: sqlite3.Connection) -> dict[str, tuple[array[int], bytes]]:
+            return {word: (_from_blob(ids), counts)
+                    for word, ids, counts in conn.execute("SELECT word, quote_ids, counts FROM quote_word_postings")}
+
+        return await self.read(run)
+
+    async def quote_token_counts(self) -> tuple[array[int], array[int]]:
+        """(quote ids ascending, how many tokens FTS5 counted in each): the document lengths bm25 uses."""
+
+        def run(conn: sqlite3.Connection) -> tuple[array[int], array[int]]:
+            ids, sizes = array("q"), array("I")
+            for quote_id, size in conn.execute("SELECT id, sz FROM quotes_fts_docsize ORDER BY id"):
+                ids.append(quote_id)
+                sizes.append(_varint(size))
+            return ids, sizes
+
+        return await self.read(run)
 
     async def all_quotes(self) -> QuoteColumns:
         """Every quote, read row by row into columns in one trip (no list of rows is ever built)."""

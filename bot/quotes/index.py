@@ -1,0 +1,134 @@
+"""FTS5's index of the common words, in memory: a search made only of common words, whole or as
+prefixes, is matched and ranked here exactly as FTS5 would, without a trip to the database.
+
+Why: to rank, FTS5's bm25 counts every quote holding each word of the search, once per search. At
+100,000 quotes a common word is in thousands of them, so a two-word search took a millisecond or
+more in SQLite, plus the trip to aiosqlite's thread, however few quotes hold both words.
+
+FTS5 stays the search engine: the seed exports its vocabulary and, for each word in at least
+TOP_MATCH_MIN quotes, the quotes holding it and how often (`build_word_index`); this module only
+intersects those lists and applies FTS5's own bm25 formula (fts5_aux.c) to FTS5's own figures. A
+search with a rare word, a prefix standing for a rare word, or too many matches to score quickly
+gets None, and goes to FTS5.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_left
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+K1, B = 1.2, 0.75  # FTS5's bm25 parameters
+MAX_SCORED = 300  # more matching quotes than this are ranked by FTS5: scoring here grows with them
+MAX_PREFIX_WORDS = 32  # a prefix standing for more words than this is left to FTS5 (and its prefix index)
+_LAST = "\U0010ffff"  # sorts after every character: the words starting with p lie in [p, p + _LAST)
+
+Postings = tuple["array[int]", bytes]  # quote ids ascending, and how often the word occurs in each
+
+
+def _holds(ids: array[int], quote_id: int) -> int | None:
+    """The index of `quote_id` in the sorted `ids`, or None."""
+    index = bisect_left(ids, quote_id)
+    return index if index < len(ids) and ids[index] == quote_id else None
+
+
+@dataclass(frozen=True)
+class WordIndex:
+    postings: Mapping[str, Postings]  # each common word's quotes
+    vocabulary: Sequence[str]  # every word FTS5 indexed, sorted
+    ids: array[int]  # every quote id, ascending
+    lengths: array[int]  # how many tokens FTS5 counted in each quote, in the order of `ids`
+    average_length: float  # FTS5's avgdl: every token over every quote
+
+    @classmethod
+    def build(cls, postings: Mapping[str, Postings], vocabulary: Sequence[str], ids: array[int],
+              sized: tuple[array[int], array[int]]) -> WordIndex | None:
+        """The index, or None when there is nothing to answer from: no common words (a small pack,
+        or a database not seeded since it was upgraded), or FTS5's sizes not of these quotes."""
+        size_ids, lengths = sized
+        if not postings or not ids or size_ids != ids:
+            return None
+        return cls(postings, vocabulary, ids, lengths, sum(lengths) / len(lengths))
+
+    def _words(self, term: str, prefix: bool) -> list[str] | None:
+        """The indexed words `term` stands for; None if any of them isn't held here."""
+        if prefix:
+            words = self.vocabulary[bisect_left(self.vocabulary, term):bisect_left(self.vocabulary, term + _LAST)]
+            if len(words) > MAX_PREFIX_WORDS:
+                return None
+        else:
+            index = bisect_left(self.vocabulary, term)
+            words = [term] if index < len(self.vocabulary) and self.vocabulary[index] == term else []
+        return list(words) if all(word in self.postings for word in words) else None
+
+    def _quotes(self, words: Sequence[str]) -> Collection[int]:
+        if len(words) == 1:
+            return self.postings[words[0]][0]
+        return set().union(*(self.postings[word][0] for word in words))
+
+    def _occurrences(self, words: Sequence[str], quote_id: int) -> int:
+        total = 0
+        for word in words:
+            ids, counts = self.postings[word]
+            index = _holds(ids, quote_id)
+            if index is not None:
+                total += counts[index]
+        return total
+
+    def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
+        """(how many quotes hold every term, the ids of the best `limit`, best first), as
+        `"term" "term"*…` would give in FTS5 ordered by bm25 then id; None when FTS5 must answer.
+        `terms` are as FTS5's vocabulary has them (`tokens.term`)."""
+        ranked = self.ranking(terms, prefixes)
+        if ranked is None:
+            return None
+        return len(ranked), [quote_id for _, quote_id in ranked[:limit]]
+
+    def ranking(self, terms: Sequence[str], prefixes: Sequence[bool]) -> list[tuple[float, int]] | None:
+        """Every quote holding all `terms` as (FTS5's bm25() of it, its id), best first; None when FTS5
+        must answer."""
+        groups: list[list[str]] = []
+        for term, prefix in zip(terms, prefixes, strict=True):
+            words = self._words(term, prefix)
+            if words is None:
+                return None
+            if not words:
+                return []
+            groups.append(words)
+        quotes = [self._quotes(words) for words in groups]
+        matches = self._intersection(quotes)
+        if len(matches) > MAX_SCORED:
+            return None
+        rows = len(self.ids)
+        idf = []
+        for found in quotes:  # fts5Bm25GetData: log((N - n + 0.5) / (n + 0.5)), at least 1e-6
+            value = math.log((rows - len(found) + 0.5) / (len(found) + 0.5))
+            idf.append(value if value > 0.0 else 1e-6)
+        average = self.average_length
+        ranked = []
+        for quote_id in matches:
+            length = float(self.lengths[bisect_left(self.ids, quote_id)])
+            score = 0.0
+            for weight, words in zip(idf, groups, strict=True):  # fts5Bm25Function, phrase by phrase
+                freq = float(self._occurrences(words, quote_id))
+                score += weight * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / average)))
+            ranked.append((-1.0 * score, quote_id))
+        ranked.sort()
+        return ranked
+
+    @staticmethod
+    def _intersection(quotes: Sequence[Collection[int]]) -> set[int]:
+        """The quotes in every one of `quotes`, starting from the fewest: a long list is probed
+        quote by quote rather than read whole."""
+        ordered = sorted(quotes, key=len)
+        matches = set(ordered[0])
+        for found in ordered[1:]:
+            if not matches:
+                break
+            if isinstance(found, array) and len(matches) * 16 < len(found):
+                matches = {quote_id for quote_id in matches if _holds(found, quote_id) is not None}
+            else:
+                matches.intersection_update(found)
+        return matches
