@@ -20,30 +20,30 @@ from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.store.quotes import WordQuotes
+
 K1, B = 1.2, 0.75  # FTS5's bm25 parameters
 MAX_SCORED = 300  # more matching quotes than this are ranked by FTS5: scoring here grows with them
 MAX_PREFIX_WORDS = 32  # a prefix standing for more words than this is left to FTS5 (and its prefix index)
 _LAST = "\U0010ffff"  # sorts after every character: the words starting with p lie in [p, p + _LAST)
 
-Postings = tuple["array[int]", bytes]  # quote ids ascending, and how often the word occurs in each
 
 
-def _holds(ids: array[int], quote_id: int) -> int | None:
-    """The index of `quote_id` in the sorted `ids`, or None."""
+def _holds(ids: array[int], quote_id: int) -> bool:
     index = bisect_left(ids, quote_id)
-    return index if index < len(ids) and ids[index] == quote_id else None
+    return index < len(ids) and ids[index] == quote_id
 
 
 @dataclass(frozen=True)
 class WordIndex:
-    postings: Mapping[str, Postings]  # each common word's quotes
+    postings: Mapping[str, WordQuotes]  # each common word's quotes
     vocabulary: Sequence[str]  # every word FTS5 indexed, sorted
     ids: array[int]  # every quote id, ascending
     lengths: array[int]  # how many tokens FTS5 counted in each quote, in the order of `ids`
     average_length: float  # FTS5's avgdl: every token over every quote
 
     @classmethod
-    def build(cls, postings: Mapping[str, Postings], vocabulary: Sequence[str], ids: array[int],
+    def build(cls, postings: Mapping[str, WordQuotes], vocabulary: Sequence[str], ids: array[int],
               sized: tuple[array[int], array[int]]) -> WordIndex | None:
         """The index, or None when there is nothing to answer from: no common words (a small pack,
         or a database not seeded since it was upgraded), or FTS5's sizes not of these quotes."""
@@ -65,17 +65,15 @@ class WordIndex:
 
     def _quotes(self, words: Sequence[str]) -> Collection[int]:
         if len(words) == 1:
-            return self.postings[words[0]][0]
-        return set().union(*(self.postings[word][0] for word in words))
+            return self.postings[words[0]].ids
+        return set().union(*(self.postings[word].ids for word in words))
 
     def _occurrences(self, words: Sequence[str], quote_id: int) -> int:
-        total = 0
-        for word in words:
-            ids, counts = self.postings[word]
-            index = _holds(ids, quote_id)
-            if index is not None:
-                total += counts[index]
-        return total
+        """How often `words` occur in a quote that holds at least one of them."""
+        if len(words) == 1:
+            return self.postings[words[0]].count(quote_id)
+        return sum(found.count(quote_id) for found in map(self.postings.__getitem__, words)
+                   if _holds(found.ids, quote_id))
 
     def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
         """(how many quotes hold every term, the ids of the best `limit`, best first), as
@@ -128,7 +126,7 @@ class WordIndex:
             if not matches:
                 break
             if isinstance(found, array) and len(matches) * 16 < len(found):
-                matches = {quote_id for quote_id in matches if _holds(found, quote_id) is not None}
+                matches = {quote_id for quote_id in matches if _holds(found, quote_id)}
             else:
                 matches.intersection_update(found)
         return matches

@@ -47,24 +47,27 @@ class QuoteLibrary:
 
     stamp: str | None
     columns: QuoteColumns
-    attributions: list[Attribution]  # per position; one object per review, shared by its quotes
+    attributions: Mapping[int, Attribution]  # by passage: one object per review, shared by its quotes
     ranked: dict[str, Ranking] = field(default_factory=dict)  # common word -> its ranking
     index: WordIndex | None = None
-    # positions ordered by what they spoil, and that episode for each: the quotes a `hide` horizon
-    # lets through are a prefix of `_by_episode`, so a pick among them is one random index
+    # positions ordered by what they spoil: the quotes a `hide` horizon lets through are a prefix of
+    # `_by_episode`, so a pick among them is one random index; `_ends[i]` is how many spoil nothing
+    # past `_episodes[i]`
     _by_episode: array[int] = field(init=False, repr=False)
-    _spoils: array[int] = field(init=False, repr=False)
+    _episodes: list[int] = field(init=False, repr=False)
+    _ends: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         buckets: dict[int, array[int]] = {}  # a sort by episode without a list of 100,000 ints
         for position, episode in enumerate(self.columns.episodes):
             buckets.setdefault(_shown_key(episode), array("i")).append(position)
-        by_episode, spoils = array("i"), array("i")
-        for key in sorted(buckets):
+        by_episode, episodes, ends = array("i"), sorted(buckets), []
+        for key in episodes:
             by_episode.extend(buckets[key])
-            spoils.extend(array("i", [key]) * len(buckets[key]))
+            ends.append(len(by_episode))
         object.__setattr__(self, "_by_episode", by_episode)
-        object.__setattr__(self, "_spoils", spoils)
+        object.__setattr__(self, "_episodes", episodes)
+        object.__setattr__(self, "_ends", ends)
 
     @classmethod
     def build(cls, stamp: str | None, columns: QuoteColumns, attributions: Mapping[int, Attribution],
@@ -77,7 +80,7 @@ class QuoteLibrary:
             best = (_position(columns.ids, quote_id) for _, _, quote_id in rows)
             # a missing id only if another process seeded between the reads (the stamp then differs)
             ranked[word] = (rows[0][1], tuple(p for p in best if p is not None))
-        return cls(stamp, columns, [attributions[passage_id] for passage_id in columns.passage_ids], ranked, index)
+        return cls(stamp, columns, attributions, ranked, index)
 
     def __len__(self) -> int:
         return len(self.columns.ids)
@@ -91,14 +94,17 @@ class QuoteLibrary:
     def quote(self, position: int, segments: tuple[tuple[str, bool], ...] = ()) -> Quote:
         columns = self.columns
         return Quote(columns.ids[position], columns.text(position), columns.episodes[position],
-                     self.attributions[position], segments)
+                     self.attributions[columns.passage_ids[position]], segments)
 
     # -- random picks ------------------------------------------------------------------------------
 
     def _showable(self, hidden_after: int | None) -> int:
         """How many quotes may be picked: all of them, or under `hide` those spoiling nothing past
         `hidden_after` (the first that many of `_by_episode`)."""
-        return len(self) if hidden_after is None else bisect_right(self._spoils, hidden_after)
+        if hidden_after is None:
+            return len(self)
+        shown = bisect_right(self._episodes, hidden_after)
+        return self._ends[shown - 1] if shown else 0
 
     def _candidate(self, index: int, hidden_after: int | None) -> int:
         return index if hidden_after is None else self._by_episode[index]

@@ -194,12 +194,13 @@ MIGRATIONS: list[tuple[int, str]] = [
             quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
             PRIMARY KEY (word, rank)
         ) WITHOUT ROWID;
-        -- a common word's quotes, ids ascending, and how often it occurs in each (FTS5's own index,
-        -- exported at seed time: store/quotes.build_word_index)
+        -- a common word's quotes, ids ascending, and those holding it more than once with how often
+        -- (FTS5's own index, exported at seed time: store/quotes.build_word_index)
         CREATE TABLE quote_word_postings (
             word TEXT PRIMARY KEY REFERENCES quote_word_counts(word) ON DELETE CASCADE,
             quote_ids BLOB NOT NULL,
-            counts BLOB NOT NULL
+            repeated_ids BLOB NOT NULL,
+            repeats BLOB NOT NULL
         ) WITHOUT ROWID;
         """,
     ),

@@ -11,6 +11,7 @@ import random
 import sqlite3
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -140,15 +141,33 @@ def build_word_index(conn: sqlite3.Connection) -> int:
             "INSERT INTO quote_top_matches (word, rank, quote_id) VALUES (?, ?, ?)",
             [(word, rank, quote_id) for rank, (quote_id, _) in enumerate(_ranked(conn, f'"{word}"', TOP_MATCH_DEPTH))],
         )
-        ids, counts = array(ID_TYPECODE), bytearray()
+        ids, repeated, repeats = array(ID_TYPECODE), array(ID_TYPECODE), bytearray()
         for quote_id, count in conn.execute(
                 "SELECT doc, count(*) FROM temp.quotes_instances WHERE term = ? GROUP BY doc ORDER BY doc", (word,)):
             ids.append(quote_id)
-            counts.append(min(count, 255))
-        if 255 not in counts:  # a word that often in one quote is left to FTS5, not counted wrong
-            conn.execute("INSERT INTO quote_word_postings (word, quote_ids, counts) VALUES (?, ?, ?)",
-                         (word, _to_blob(ids), bytes(counts)))
+            if count > 1:  # one quote in a hundred: kept apart, so the rest cost nothing
+                repeated.append(quote_id)
+                repeats.append(min(count, 255))
+        if 255 not in repeats:  # a word that often in one quote is left to FTS5, not counted wrong
+            conn.execute(
+                "INSERT INTO quote_word_postings (word, quote_ids, repeated_ids, repeats) VALUES (?, ?, ?, ?)",
+                (word, _to_blob(ids), _to_blob(repeated), bytes(repeats)))
     return len(common)
+
+
+@dataclass(frozen=True, slots=True)
+class WordQuotes:
+    """The quotes holding one common word, ids ascending; and, apart, those holding it more than once
+    with how often (bytes): bm25 weighs a word by how often it occurs."""
+
+    ids: array[int]
+    repeated: array[int]
+    repeats: bytes
+
+    def count(self, quote_id: int) -> int:
+        """How often the word occurs in the quote `quote_id`, which holds it."""
+        index = bisect_left(self.repeated, quote_id)
+        return self.repeats[index] if index < len(self.repeated) and self.repeated[index] == quote_id else 1
 
 
 @dataclass(frozen=True)
@@ -202,12 +221,12 @@ class QuoteQueries(StoreBase):
         """Every word FTS5 indexed at the last seed (`build_word_index`), sorted."""
         return [row[0] for row in await self.fetchall("SELECT word FROM quote_word_counts ORDER BY word")]
 
-    async def word_postings(self) -> dict[str, tuple[array[int], bytes]]:
-        """Each common word's quotes, ids ascending, and how often it occurs in each."""
+    async def word_postings(self) -> dict[str, WordQuotes]:
+        """The quotes of each common word."""
 
-        def run(conn: sqlite3.Connection) -> dict[str, tuple[array[int], bytes]]:
-            return {word: (_from_blob(ids), counts)
-                    for word, ids, counts in conn.execute("SELECT word, quote_ids, counts FROM quote_word_postings")}
+        def run(conn: sqlite3.Connection) -> dict[str, WordQuotes]:
+            return {word: WordQuotes(_from_blob(ids), _from_blob(repeated), repeats) for word, ids, repeated, repeats
+                    in conn.execute("SELECT word, quote_ids, repeated_ids, repeats FROM quote_word_postings")}
 
         return await self.read(run)
 
@@ -215,7 +234,7 @@ class QuoteQueries(StoreBase):
         """(quote ids ascending, how many tokens FTS5 counted in each): the document lengths bm25 uses."""
 
         def run(conn: sqlite3.Connection) -> tuple[array[int], array[int]]:
-            ids, sizes = array("q"), array("I")
+            ids, sizes = array(ID_TYPECODE), array("I")
             for quote_id, size in conn.execute("SELECT id, sz FROM quotes_fts_docsize ORDER BY id"):
                 ids.append(quote_id)
                 sizes.append(_varint(size))
@@ -227,7 +246,7 @@ class QuoteQueries(StoreBase):
         """Every quote, read row by row into columns in one trip (no list of rows is ever built)."""
 
         def run(conn: sqlite3.Connection) -> QuoteColumns:
-            columns = QuoteColumns(array("q"), [], array("q"), bytearray(), array("Q"))
+            columns = QuoteColumns(array(ID_TYPECODE), [], array(ID_TYPECODE), bytearray(), array("I"))
             for quote_id, episode, passage_id, text in conn.execute(
                     "SELECT id, episode, passage_id, CAST(text AS BLOB) FROM quotes ORDER BY id"):
                 columns.ids.append(quote_id)
