@@ -20,18 +20,13 @@ from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.store.quotes import WordQuotes
+from bot.store.quotes import WordQuotes, index_of
 
 K1, B = 1.2, 0.75  # FTS5's bm25 parameters
 MAX_SCORED = 300  # more matching quotes than this are ranked by FTS5: scoring here grows with them
 MAX_PREFIX_WORDS = 32  # a prefix standing for more words than this is left to FTS5 (and its prefix index)
 _LAST = "\U0010ffff"  # sorts after every character: the words starting with p lie in [p, p + _LAST)
 
-
-
-def _holds(ids: array[int], quote_id: int) -> bool:
-    index = bisect_left(ids, quote_id)
-    return index < len(ids) and ids[index] == quote_id
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ class WordIndex:
         if len(words) == 1:
             return self.postings[words[0]].count(quote_id)
         return sum(found.count(quote_id) for found in map(self.postings.__getitem__, words)
-                   if _holds(found.ids, quote_id))
+                   if index_of(found.ids, quote_id) is not None)
 
     def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
         """(how many quotes hold every term, the ids of the best `limit`, best first), as
@@ -126,7 +121,7 @@ class WordIndex:
             if not matches:
                 break
             if isinstance(found, array) and len(matches) * 16 < len(found):
-                matches = {quote_id for quote_id in matches if _holds(found, quote_id)}
+                matches = {quote_id for quote_id in matches if index_of(found, quote_id) is not None}
             else:
                 matches.intersection_update(found)
         return matches

@@ -155,6 +155,12 @@ def build_word_index(conn: sqlite3.Connection) -> int:
     return len(common)
 
 
+def index_of(ids: array[int], quote_id: int) -> int | None:
+    """Where `quote_id` is in the ascending `ids`, or None."""
+    index = bisect_left(ids, quote_id)
+    return index if index < len(ids) and ids[index] == quote_id else None
+
+
 @dataclass(frozen=True, slots=True)
 class WordQuotes:
     """The quotes holding one common word, ids ascending; and, apart, those holding it more than once
@@ -166,8 +172,8 @@ class WordQuotes:
 
     def count(self, quote_id: int) -> int:
         """How often the word occurs in the quote `quote_id`, which holds it."""
-        index = bisect_left(self.repeated, quote_id)
-        return self.repeats[index] if index < len(self.repeated) and self.repeated[index] == quote_id else 1
+        index = index_of(self.repeated, quote_id)
+        return 1 if index is None else self.repeats[index]
 
 
 @dataclass(frozen=True)
