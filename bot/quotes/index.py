@@ -7,9 +7,9 @@ more in SQLite, plus the trip to aiosqlite's thread, however few quotes hold bot
 
 FTS5 stays the search engine: the seed exports its vocabulary and, for each word in at least
 TOP_MATCH_MIN quotes, the quotes holding it and how often (`build_word_index`); this module only
-intersects those lists and applies FTS5's own bm25 formula (fts5_aux.c) to FTS5's own figures. A
-search with a rare word, a prefix standing for a rare word, or too many matches to score quickly
-gets None, and goes to FTS5.
+intersects those lists (as roaring bitmaps, in C) and applies FTS5's own bm25 formula (fts5_aux.c)
+to FTS5's own figures. A search with a rare word, a prefix standing for a rare word, or too many
+matches to score quickly gets None, and goes to FTS5.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.store.quotes import WordQuotes, index_of
+from pyroaring import AbstractBitMap, BitMap
+
+from bot.store.quotes import WordQuotes
 
 K1, B = 1.2, 0.75  # FTS5's bm25 parameters
 MAX_SCORED = 300  # more matching quotes than this are ranked by FTS5: scoring here grows with them
@@ -58,17 +60,19 @@ class WordIndex:
             words = [term] if index < len(self.vocabulary) and self.vocabulary[index] == term else []
         return list(words) if all(word in self.postings for word in words) else None
 
-    def _quotes(self, words: Sequence[str]) -> Collection[int]:
+    def _quotes(self, words: Sequence[str]) -> AbstractBitMap:
         if len(words) == 1:
             return self.postings[words[0]].ids
-        return set().union(*(self.postings[word].ids for word in words))
+        return BitMap.union(*(self.postings[word].ids for word in words))
 
-    def _occurrences(self, words: Sequence[str], quote_id: int) -> int:
-        """How often `words` occur in a quote that holds at least one of them."""
+    def _repeats(self, words: Sequence[str], matches: AbstractBitMap) -> dict[int, int]:
+        """How often `words` occur in each of `matches` that holds them more than once (the rest: once).
+        One word is looked up only in its few repeating quotes; several are summed quote by quote."""
         if len(words) == 1:
-            return self.postings[words[0]].count(quote_id)
-        return sum(found.count(quote_id) for found in map(self.postings.__getitem__, words)
-                   if index_of(found.ids, quote_id) is not None)
+            found = self.postings[words[0]]
+            return {quote_id: found.count(quote_id) for quote_id in matches & found.repeated}
+        return {quote_id: sum(found.count(quote_id) for found in map(self.postings.__getitem__, words)
+                              if quote_id in found.ids) for quote_id in matches}
 
     def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
         """(how many quotes hold every term, the ids of the best `limit`, best first), as
@@ -91,7 +95,7 @@ class WordIndex:
                 return []
             groups.append(words)
         quotes = [self._quotes(words) for words in groups]
-        matches = self._intersection(quotes)
+        matches = AbstractBitMap.intersection(*quotes)
         if len(matches) > MAX_SCORED:
             return None
         rows = len(self.ids)
@@ -100,28 +104,15 @@ class WordIndex:
             value = math.log((rows - len(found) + 0.5) / (len(found) + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
         average = self.average_length
+        weighted = [(weight, self._repeats(words, matches)) for weight, words in zip(idf, groups, strict=True)]
         ranked = []
         for quote_id in matches:
             length = float(self.lengths[bisect_left(self.ids, quote_id)])
+            norm = K1 * (1 - B + B * length / average)
             score = 0.0
-            for weight, words in zip(idf, groups, strict=True):  # fts5Bm25Function, phrase by phrase
-                freq = float(self._occurrences(words, quote_id))
-                score += weight * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * length / average)))
+            for weight, repeats in weighted:  # fts5Bm25Function, phrase by phrase
+                freq = float(repeats.get(quote_id, 1))
+                score += weight * ((freq * (K1 + 1.0)) / (freq + norm))
             ranked.append((-1.0 * score, quote_id))
         ranked.sort()
         return ranked
-
-    @staticmethod
-    def _intersection(quotes: Sequence[Collection[int]]) -> set[int]:
-        """The quotes in every one of `quotes`, starting from the fewest: a long list is probed
-        quote by quote rather than read whole."""
-        ordered = sorted(quotes, key=len)
-        matches = set(ordered[0])
-        for found in ordered[1:]:
-            if not matches:
-                break
-            if isinstance(found, array) and len(matches) * 16 < len(found):
-                matches = {quote_id for quote_id in matches if index_of(found, quote_id) is not None}
-            else:
-                matches.intersection_update(found)
-        return matches

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pyroaring import FrozenBitMap
+
 from bot.store.base import StoreBase, cached
 
 # Highlight markers: control characters no document contains, swapped for markdown by the renderer.
@@ -163,17 +165,22 @@ def index_of(ids: array[int], quote_id: int) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class WordQuotes:
-    """The quotes holding one common word, ids ascending; and, apart, those holding it more than once
-    with how often (bytes): bm25 weighs a word by how often it occurs."""
+    """The quotes holding one common word; and, apart, those holding it more than once with how often
+    (bytes, in the order of their ids): bm25 weighs a word by how often it occurs.
 
-    ids: array[int]
-    repeated: array[int]
+    Roaring bitmaps rather than arrays: a search intersects the lists of its words, which in C takes
+    microseconds where a Python set of thousands of ids took a tenth of a millisecond, and they hold
+    a quote in about 2 bytes instead of 4."""
+
+    ids: FrozenBitMap
+    repeated: FrozenBitMap
     repeats: bytes
 
     def count(self, quote_id: int) -> int:
         """How often the word occurs in the quote `quote_id`, which holds it."""
-        index = index_of(self.repeated, quote_id)
-        return 1 if index is None else self.repeats[index]
+        if quote_id not in self.repeated:
+            return 1
+        return self.repeats[self.repeated.rank(quote_id) - 1]
 
 
 @dataclass(frozen=True)
@@ -231,8 +238,9 @@ class QuoteQueries(StoreBase):
         """The quotes of each common word."""
 
         def run(conn: sqlite3.Connection) -> dict[str, WordQuotes]:
-            return {word: WordQuotes(_from_blob(ids), _from_blob(repeated), repeats) for word, ids, repeated, repeats
-                    in conn.execute("SELECT word, quote_ids, repeated_ids, repeats FROM quote_word_postings")}
+            rows = conn.execute("SELECT word, quote_ids, repeated_ids, repeats FROM quote_word_postings")
+            return {word: WordQuotes(FrozenBitMap(_from_blob(ids)), FrozenBitMap(_from_blob(repeated)), repeats)
+                    for word, ids, repeated, repeats in rows}
 
         return await self.read(run)
 
