@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import discord
 
@@ -27,12 +28,20 @@ class Limits:
     CHOICE_NAME = 100
 
 
+# Everything discord.py's two escapes act on: a markdown character, a mention's @, a link's [, or a
+# quote, heading or list marker at a line's start. Text without any of these comes back unchanged.
+_MARKUP = re.compile(r"[_\\~|*`@\[]|^>|^#|^\s*-", re.MULTILINE)
+
+
 @functools.lru_cache(maxsize=4096)
 def escape(text: str) -> str:
     """Member-written text, made inert: no markdown, no pings (even if allowed_mentions were lost).
 
     Remembered: replies escape the same headlines, source titles and quotes again and again, and each
-    escape is two regex passes with a Python callback per markdown character."""
+    escape is two regex passes with a Python callback per markdown character. Most prose has nothing
+    to escape, which one plain scan (`_MARKUP`) tells."""
+    if _MARKUP.search(text) is None:
+        return text
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
