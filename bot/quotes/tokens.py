@@ -41,6 +41,8 @@ def _folded(char: str) -> str:
 _FOLD = {code: _folded(chr(code)) for low, high in PLAIN_RANGES[:4] for code in range(low, high + 1)
          if _folded(chr(code)) != chr(code)}
 assert all(len(folded) == 1 for folded in _FOLD.values())  # so a folded text lines up with the original
+# Letters past ASCII that fold: text without any has only A-Z to fold, which str.lower() does in C.
+_FOLDS_PAST_ASCII = re.compile("[" + "".join(re.escape(chr(code)) for code in _FOLD if code > 0x7F) + "]")
 
 
 def is_plain(text: str) -> bool:
@@ -50,6 +52,8 @@ def is_plain(text: str) -> bool:
 
 def fold(token: str) -> str:
     """A token of plain text as FTS5 stores it in its index."""
+    if _FOLDS_PAST_ASCII.search(token) is None:
+        return token.lower()  # every other plain character is lower case already, and stays one character
     return token.translate(_FOLD)
 
 
