@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pyroaring import AbstractBitMap, BitMap
+from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 
 from bot.store.quotes import WordQuotes
 
@@ -38,6 +38,9 @@ class WordIndex:
     ids: array[int]  # every quote id, ascending
     lengths: array[int]  # how many tokens FTS5 counted in each quote, in the order of `ids`
     average_length: float  # FTS5's avgdl: every token over every quote
+    # `ids` again, for their ranks: a seed numbers quotes 1, 2, 3…, which a bitmap holds as one run and
+    # ranks in a tenth of the time a bisection of `ids` takes
+    ranks: FrozenBitMap
 
     @classmethod
     def build(cls, postings: Mapping[str, WordQuotes], vocabulary: Sequence[str], ids: array[int],
@@ -47,7 +50,7 @@ class WordIndex:
         size_ids, lengths = sized
         if not postings or not ids or size_ids != ids:
             return None
-        return cls(postings, vocabulary, ids, lengths, sum(lengths) / len(lengths))
+        return cls(postings, vocabulary, ids, lengths, sum(lengths) / len(lengths), FrozenBitMap(ids))
 
     def _words(self, term: str, prefix: bool) -> list[str] | None:
         """The indexed words `term` stands for; None if any of them isn't held here."""
@@ -107,7 +110,7 @@ class WordIndex:
         weighted = [(weight, self._repeats(words, matches)) for weight, words in zip(idf, groups, strict=True)]
         ranked = []
         for quote_id in matches:
-            length = float(self.lengths[bisect_left(self.ids, quote_id)])
+            length = float(self.lengths[self.ranks.rank(quote_id) - 1])
             norm = K1 * (1 - B + B * length / average)
             score = 0.0
             for weight, repeats in weighted:  # fts5Bm25Function, phrase by phrase
