@@ -41,6 +41,23 @@ def test_every_plain_character_tokenizes_and_folds_as_in_fts5(fts: sqlite3.Conne
     assert differ == []
 
 
+def test_token_characters_are_those_str_isalnum_accepts() -> None:
+    """`mark` finds token boundaries with str.isalnum(); `term` and FTS5's categories with the class
+    [^\\W_]. Every code point must get the same answer from both."""
+    token_char = re.compile(r"[^\W_]")
+    differ = [hex(code) for code in range(0x110000)
+              if chr(code).isalnum() != (token_char.fullmatch(chr(code)) is not None)]
+    assert differ == []
+
+
+def test_marks_fall_on_whole_tokens_only() -> None:
+    text = "The theme: then “the” THE-end, other"
+    assert [piece for piece, matched in tokens.mark(text, ["the"], [False]) if matched] == ["The", "the", "THE"]
+    assert [piece for piece, matched in tokens.mark(text, ["the"], [True]) if matched] == [
+        "The", "theme", "then", "the", "THE"]
+    assert tokens.mark(text, ["he"], [True]) == ((text, False),)
+
+
 @pytest.mark.parametrize("char", ["µ", "ſ", "\u0301", "\u2066", "\ue000", "ﬁ", "α"])
 def test_characters_where_python_and_fts5_part_are_not_plain(fts: sqlite3.Connection, char: str) -> None:
     assert not tokens.is_plain(f"a{char}b")
