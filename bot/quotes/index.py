@@ -106,16 +106,16 @@ class WordIndex:
         for found in quotes:  # fts5Bm25GetData: log((N - n + 0.5) / (n + 0.5)), at least 1e-6
             value = math.log((rows - len(found) + 0.5) / (len(found) + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
-        average = self.average_length
         weighted = [(weight, self._repeats(words, matches)) for weight, words in zip(idf, groups, strict=True)]
+        # the loop below runs for every match: what it reads is bound to local names first
+        average, rank, lengths, saturation = self.average_length, self.ranks.rank, self.lengths, K1 + 1.0
         ranked = []
         for quote_id in matches:
-            length = float(self.lengths[self.ranks.rank(quote_id) - 1])
-            norm = K1 * (1 - B + B * length / average)
+            norm = K1 * (1 - B + B * float(lengths[rank(quote_id) - 1]) / average)
             score = 0.0
             for weight, repeats in weighted:  # fts5Bm25Function, phrase by phrase
                 freq = float(repeats.get(quote_id, 1))
-                score += weight * ((freq * (K1 + 1.0)) / (freq + norm))
+                score += weight * ((freq * saturation) / (freq + norm))
             ranked.append((-1.0 * score, quote_id))
         ranked.sort()
         return ranked
