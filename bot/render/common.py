@@ -28,9 +28,19 @@ class Limits:
     CHOICE_NAME = 100
 
 
-# Everything discord.py's two escapes act on: a markdown character, a mention's @, a link's [, or a
-# quote, heading or list marker at a line's start. Text without any of these comes back unchanged.
-_MARKUP = re.compile(r"[_\\~|*`@\[]|^>|^#|^\s*-", re.MULTILINE)
+# What discord.py's two escapes act on: a markdown character, a mention's @ or a link's [ anywhere, and
+# a list, heading or quote marker opening a line. Text holding none of these comes back unchanged.
+_MARKUP_CHARS = "_\\~|*`@["
+_LINE_MARKUP = re.compile(r"^[^\S\n]*[-#>]", re.MULTILINE)
+
+
+def _inert(text: str) -> bool:
+    """Whether escaping would leave `text` as it is. A substring test per character is a C scan of the
+    text; one regex with all of them took four times as long."""
+    for char in _MARKUP_CHARS:
+        if char in text:
+            return False
+    return not ("-" in text or "#" in text or ">" in text) or _LINE_MARKUP.search(text) is None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -39,8 +49,8 @@ def escape(text: str) -> str:
 
     Remembered: replies escape the same headlines, source titles and quotes again and again, and each
     escape is two regex passes with a Python callback per markdown character. Most prose has nothing
-    to escape, which one plain scan (`_MARKUP`) tells."""
-    if _MARKUP.search(text) is None:
+    to escape, which a few plain scans tell (`_inert`)."""
+    if _inert(text):
         return text
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
