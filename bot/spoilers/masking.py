@@ -90,9 +90,9 @@ def _encode(body: str) -> str:
         lone = not backslashes and len(pipes) == 1 and match.start() > 0 and match.end() < len(body)
         return pipes if lone else backslashes * 2 + "\\|" * len(pipes)
 
-    encoded = _PIPE_GROUP.sub(escape, body)
+    encoded = _PIPE_GROUP.sub(escape, body) if "|" in body else body  # most text has no pipe to escape
     if (not encoded or encoded[-1] in "|\\" or encoded[-1].isspace()
-            or "://" in _LAST_TOKEN.search(encoded).group(0)):  # type: ignore[union-attr]
+            or ("://" in encoded and "://" in _LAST_TOKEN.search(encoded).group(0))):  # type: ignore[union-attr]
         encoded += " "  # so a trailing space is always padding, and `_decode` can take it off
     return encoded
 
