@@ -208,10 +208,12 @@ async def test_whole_words_are_ranked_first_and_prefixes_fill_in(service: QuoteS
 
 
 async def _ranked_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, common_from: int) -> Store:
-    """The real pack seeded with every word in at least `common_from` quotes counted as common."""
+    """The real pack seeded with every word in at least `common_from` quotes counted as common, and only
+    those kept in memory (as in a pack too big to keep every word's quotes)."""
     import bot.store.quotes as quotes_module
 
     monkeypatch.setattr(quotes_module, "TOP_MATCH_MIN", common_from)
+    monkeypatch.setattr(quotes_module, "WHOLE_INDEX_QUOTES", 0)
     store = await Store.open(tmp_path / "ranked.db")
     assert (await seed(store, REAL_PACK)).ok
     return store
@@ -260,6 +262,30 @@ async def test_common_words_answer_from_memory_exactly_as_a_live_search(tmp_path
         await store.close()
 
 
+async def _answered_as_fts5(store: Store, library, texts: list[str]) -> int:
+    """How many of `texts` (each at page sizes 1 and 5) memory answered, asserting that every answer is
+    FTS5's: the quotes, their order, the count, the marks, and every match's bm25 to the last bit."""
+    answered = 0
+    for text in texts:
+        query = parse_query(text)
+        for limit in (1, SEARCH_LIMIT):
+            live = await store.search_quotes([match for match, _ in query.variants()], limit=limit)
+            found = QuoteService._search_in_memory(library, query, limit)
+            if found is None:
+                continue
+            answered += 1
+            # the very bm25 figures FTS5 gives, to the last bit, for the expression that answered
+            scored = await store.fetchall("SELECT bm25(quotes_fts), rowid FROM quotes_fts WHERE quotes_fts"
+                                          " MATCH ? ORDER BY bm25(quotes_fts), rowid", (live.match,))
+            ranking = library.index.ranking([tokens.term(term) for term in query.terms],
+                                            dict(query.variants())[live.match])
+            assert ranking == [tuple(row) for row in scored] or len(scored) > MAX_SCORED, text
+            total, quotes = found
+            assert ([quote.id for quote in quotes], [quote.segments for quote in quotes], total) == \
+                _live_answer(live, limit), text
+    return answered
+
+
 async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(tmp_path: Path,
                                                                               monkeypatch) -> None:
     """Pairs, triples, prefixes (which stand for several words), a letter, repeats and Hangul, with most
@@ -281,24 +307,7 @@ async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(t
         texts += [f"{rng.choice(common)[:3]} {rng.choice(common)}" for _ in range(60)]
         texts += [f"{rng.choice(common)} {rng.choice(rare)}" for _ in range(20)]
         texts += ["the doctor", "a doctor", "Baek's team", "THE the", "trauma team center", "이국종", "이국"]
-        answered = 0
-        for text in texts:
-            query = parse_query(text)
-            for limit in (1, SEARCH_LIMIT):
-                live = await store.search_quotes([match for match, _ in query.variants()], limit=limit)
-                found = QuoteService._search_in_memory(library, query, limit)
-                if found is None:
-                    continue
-                answered += 1
-                # the very bm25 figures FTS5 gives, to the last bit, for the expression that answered
-                scored = await store.fetchall("SELECT bm25(quotes_fts), rowid FROM quotes_fts WHERE quotes_fts"
-                                              " MATCH ? ORDER BY bm25(quotes_fts), rowid", (live.match,))
-                ranking = library.index.ranking([tokens.term(term) for term in query.terms],
-                                                dict(query.variants())[live.match])
-                assert ranking == [tuple(row) for row in scored] or len(scored) > MAX_SCORED, text
-                total, quotes = found
-                assert ([quote.id for quote in quotes], [quote.segments for quote in quotes], total) == \
-                    _live_answer(live, limit), text
+        answered = await _answered_as_fts5(store, library, texts)
         # memory answers a good share (the rest hold a rare word, or a prefix standing for one), so the
         # comparison above bites
         assert answered >= 0.35 * 2 * len(texts)
@@ -311,3 +320,25 @@ async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(t
         assert library.search(["the", "a"], [False, False], SEARCH_LIMIT) is None
     finally:
         await store.close()
+
+
+async def test_a_small_pack_answers_searches_of_rare_words_from_memory_too(seeded_store: Store) -> None:
+    """A pack of at most WHOLE_INDEX_QUOTES quotes keeps every word's quotes, so a search FTS5 alone could
+    answer before (a word in one or two quotes, or the start of one) is answered from memory, as FTS5
+    would answer it."""
+    import random
+
+    service = QuoteService(seeded_store)
+    library = await service.library()
+    assert library.index is not None
+    counts = {row[0]: row[1] for row in await seeded_store.fetchall("SELECT word, matches FROM quote_word_counts")}
+    assert set(library.index.postings) == set(counts)
+    rare = sorted(word for word, matches in counts.items() if matches <= 2 and word.isalpha() and len(word) > 3)
+    common = sorted(word for word, matches in counts.items() if matches >= 20 and len(word) > 1)
+    assert len(rare) >= 100
+    rng = random.Random(3)
+    texts = rng.sample(rare, 80)
+    texts += [f"{rng.choice(common)} {rng.choice(rare)}" for _ in range(40)]
+    texts += [word[:4] for word in rng.sample(rare, 40)]
+    answered = await _answered_as_fts5(seeded_store, library, texts)
+    assert answered >= 0.9 * 2 * len(texts)

@@ -54,6 +54,10 @@ def _hidden_clause(hidden_after: int | None, params: list[Any]) -> str:
 
 
 TOP_MATCH_MIN = 100  # a word in at least this many quotes is ranked at seed time, and its quotes kept
+# A pack of at most this many quotes has every word's quotes kept, not only the common ones: then every
+# search of plain words is answered from memory (the real pack: 424 quotes and 1,979 words, which add
+# about 0.4 MB to the library).
+WHOLE_INDEX_QUOTES = 5_000
 QUOTE_WORDS_TABLE = (  # every indexed word with the number of quotes (`doc`) and occurrences (`cnt`)
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quotes_words USING fts5vocab(main, 'quotes_fts', 'row')")
 QUOTE_INSTANCES_TABLE = (  # every occurrence of every word: (term, doc, col, offset)
@@ -131,7 +135,8 @@ def build_word_index(conn: sqlite3.Connection) -> int:
       a live search runs (`_ranked`): bm25 scores every quote holding a word, milliseconds per search
       for a common word at 100,000 quotes;
     - and its quotes with how often it occurs in each (`quote_word_postings`), from which the quote
-      service ranks several common words together exactly as FTS5's bm25 would.
+      service ranks several common words together exactly as FTS5's bm25 would; in a pack of at most
+      WHOLE_INDEX_QUOTES quotes, every word's.
     """
     conn.execute(QUOTE_WORDS_TABLE)
     conn.execute(QUOTE_INSTANCES_TABLE)
@@ -143,6 +148,8 @@ def build_word_index(conn: sqlite3.Connection) -> int:
             "INSERT INTO quote_top_matches (word, rank, quote_id) VALUES (?, ?, ?)",
             [(word, rank, quote_id) for rank, (quote_id, _) in enumerate(_ranked(conn, f'"{word}"', TOP_MATCH_DEPTH))],
         )
+    small = conn.execute("SELECT count(*) FROM quotes").fetchone()[0] <= WHOLE_INDEX_QUOTES
+    for word in [word for word, _ in words] if small else common:
         ids, repeated, repeats = array(ID_TYPECODE), array(ID_TYPECODE), bytearray()
         for quote_id, count in conn.execute(
                 "SELECT doc, count(*) FROM temp.quotes_instances WHERE term = ? GROUP BY doc ORDER BY doc", (word,)):
