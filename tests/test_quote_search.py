@@ -262,26 +262,29 @@ async def test_common_words_answer_from_memory_exactly_as_a_live_search(tmp_path
         await store.close()
 
 
-async def _answered_as_fts5(store: Store, library, texts: list[str]) -> int:
+async def _answered_as_fts5(service: QuoteService, texts: list[str]) -> int:
     """How many of `texts` (each at page sizes 1 and 5) memory answered, asserting that every answer is
     FTS5's: the quotes, their order, the count, the marks, and every match's bm25 to the last bit."""
+    store, library = service.store, await service.library()
     answered = 0
     for text in texts:
         query = parse_query(text)
         for limit in (1, SEARCH_LIMIT):
             live = await store.search_quotes([match for match, _ in query.variants()], limit=limit)
-            found = QuoteService._search_in_memory(library, query, limit)
-            if found is None:
+            page = QuoteService._page_in_memory(library, query, limit)
+            if page is None:
                 continue
             answered += 1
+            assert page.match == live.match, text
             # the very bm25 figures FTS5 gives, to the last bit, for the expression that answered
             scored = await store.fetchall("SELECT bm25(quotes_fts), rowid FROM quotes_fts WHERE quotes_fts"
                                           " MATCH ? ORDER BY bm25(quotes_fts), rowid", (live.match,))
             ranking = library.index.ranking([tokens.term(term) for term in query.terms],
                                             dict(query.variants())[live.match])
             assert ranking == [tuple(row) for row in scored] or len(scored) > MAX_SCORED, text
-            total, quotes = found
-            assert ([quote.id for quote in quotes], [quote.segments for quote in quotes], total) == \
+            quotes = await service._marked(library, page)
+            assert quotes is not None, text
+            assert ([quote.id for quote in quotes], [quote.segments for quote in quotes], page.total) == \
                 _live_answer(live, limit), text
     return answered
 
@@ -307,12 +310,12 @@ async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(t
         texts += [f"{rng.choice(common)[:3]} {rng.choice(common)}" for _ in range(60)]
         texts += [f"{rng.choice(common)} {rng.choice(rare)}" for _ in range(20)]
         texts += ["the doctor", "a doctor", "Baek's team", "THE the", "trauma team center", "이국종", "이국"]
-        answered = await _answered_as_fts5(store, library, texts)
+        answered = await _answered_as_fts5(service, texts)
         # memory answers a good share (the rest hold a rare word, or a prefix standing for one), so the
         # comparison above bites
         assert answered >= 0.35 * 2 * len(texts)
         # a rare word is left to FTS5; so is a search matching more quotes than memory scores quickly
-        assert QuoteService._search_in_memory(library, parse_query(f"the {rare[0]}"), SEARCH_LIMIT) is None
+        assert QuoteService._page_in_memory(library, parse_query(f"the {rare[0]}"), SEARCH_LIMIT) is None
         import bot.quotes.index as index_module
 
         total, _ = library.search(["the", "a"], [False, False], SEARCH_LIMIT)
@@ -340,5 +343,38 @@ async def test_a_small_pack_answers_searches_of_rare_words_from_memory_too(seede
     texts = rng.sample(rare, 80)
     texts += [f"{rng.choice(common)} {rng.choice(rare)}" for _ in range(40)]
     texts += [word[:4] for word in rng.sample(rare, 40)]
-    answered = await _answered_as_fts5(seeded_store, library, texts)
+    answered = await _answered_as_fts5(service, texts)
     assert answered >= 0.9 * 2 * len(texts)
+
+
+async def test_a_quote_only_fts5_can_mark_is_marked_by_fts5_within_a_page_from_memory(
+        seeded_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page found in memory that holds a quote with emoji (text our tokenizer doesn't read as FTS5
+    does) asks FTS5 for that quote's marks alone; the answer is still exactly a live search's."""
+    rows = await seeded_store.fetchall("SELECT id, text FROM quotes ORDER BY id")
+    odd = next(row for row in rows if not tokens.is_plain(row["text"]))
+    for word in sorted((w for w in words(odd["text"]) if tokens.term(w) and len(w) > 3), key=len, reverse=True):
+        live = await seeded_store.search_quotes([match for match, _ in parse_query(word).variants()],
+                                                limit=SEARCH_LIMIT)
+        if odd["id"] in [row["id"] for row in live.rows]:
+            break
+    assert odd["id"] in [row["id"] for row in live.rows]
+    service = QuoteService(seeded_store)
+    await service.library()
+    asked: list[list[int]] = []
+    highlighted = seeded_store.highlighted
+
+    async def counted(match: str, ids: list[int]) -> dict[int, str]:
+        asked.append(list(ids))
+        return await highlighted(match, ids)
+
+    async def no_live_search(*args, **kwargs):
+        raise AssertionError("searched FTS5 for the whole page")
+
+    monkeypatch.setattr(seeded_store, "highlighted", counted)
+    monkeypatch.setattr(seeded_store, "search_quotes", no_live_search)
+    result = await service.search(word)
+    assert asked == [[odd["id"]]]
+    assert ([quote.id for quote in result.quotes], [quote.segments for quote in result.quotes], result.total) == \
+        _live_answer(live, SEARCH_LIMIT)
+    assert any(matched for piece, matched in result.quotes[[q.id for q in result.quotes].index(odd["id"])].segments)

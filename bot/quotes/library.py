@@ -86,6 +86,9 @@ class QuoteLibrary:
     def text(self, position: int) -> str:
         return self.columns.text(position)
 
+    def quote_id(self, position: int) -> int:
+        return self.columns.ids[position]
+
     def quote(self, position: int, segments: tuple[tuple[str, bool], ...] = ()) -> Quote:
         columns = self.columns
         return Quote(columns.ids[position], columns.text(position), columns.episodes[position],

@@ -61,6 +61,18 @@ class RandomResult:
 
 
 @dataclass(frozen=True)
+class _Page:
+    """One page of a search answered from memory: how many quotes match, the positions of the best in
+    the library, and the MATCH expression, folded terms and prefixes that found them."""
+
+    total: int
+    positions: tuple[int, ...]
+    match: str
+    terms: tuple[str, ...]
+    prefixes: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
 class _Context:
     """What attribution needs from the content: spoiler keywords and the episode count."""
 
@@ -146,14 +158,15 @@ class QuoteService:
         ("high" → higher, highlight, highly…) doubles the rows bm25 must score for common words, so it
         is kept for what a member may still be typing (`heli` → helicopter), where whole words fall short.
 
-        A search of common words is answered from memory (`_search_in_memory`), the rest by FTS5.
+        A search of words kept in memory is answered there (`_page_in_memory`), the rest by FTS5.
         """
         context = await self._context()
         if limit <= SEARCH_LIMIT:
-            found = self._search_in_memory(await self.library(), query, limit)
-            if found is not None:
-                total, quotes = found
-                return SearchResult(query, total, quotes, context.episode_of(query.text) if quotes else None)
+            library = await self.library()
+            page = self._page_in_memory(library, query, limit)
+            quotes = await self._marked(library, page) if page is not None else None
+            if page is not None and quotes is not None:
+                return SearchResult(query, page.total, quotes, context.episode_of(query.text) if quotes else None)
         hits = await self.store.search_quotes([match for match, _ in query.variants()], limit=limit)
         if not hits.rows:
             return SearchResult(query, 0, ())
@@ -161,10 +174,9 @@ class QuoteService:
                             context.episode_of(query.text))
 
     @staticmethod
-    def _search_in_memory(library: QuoteLibrary, query: SearchQuery,
-                          limit: int) -> tuple[int, tuple[Quote, ...]] | None:
-        """`store.search_quotes` for `query`, from the library: the same quotes, order, count and
-        marks, or None when a word isn't common (or its text isn't plain) and only FTS5 can tell.
+    def _page_in_memory(library: QuoteLibrary, query: SearchQuery, limit: int) -> _Page | None:
+        """What `store.search_quotes` finds for `query` (the same quotes, order and count), from the
+        library; None when a word isn't kept in memory (or isn't plain text) and only FTS5 can tell.
 
         The seed ranked each common word with the very statements a live search runs, and exported
         FTS5's index of them (`build_word_index`); scoring their thousands of quotes again, or even one
@@ -173,22 +185,35 @@ class QuoteService:
         terms = [tokens.term(term) for term in query.terms]
         if None in terms:
             return None
-        folded = [term for term in terms if term is not None]
+        folded = tuple(term for term in terms if term is not None)
         variants = query.variants()
-        for attempt, (_, prefixes) in enumerate(variants, start=1):
+        for attempt, (match, prefixes) in enumerate(variants, start=1):
             found = library.search(folded, prefixes, limit)
             if found is None:
                 return None
             total, positions = found
             if len(positions) >= limit or attempt == len(variants):
-                quotes = []
-                for position in positions:
-                    segments = tokens.mark(library.text(position), folded, prefixes)
-                    if segments is None:
-                        return None
-                    quotes.append(library.quote(position, segments))
-                return total, tuple(quotes)
+                return _Page(total, tuple(positions), match, folded, prefixes)
         return None
+
+    async def _marked(self, library: QuoteLibrary, page: _Page) -> tuple[Quote, ...] | None:
+        """The page's quotes with the matched words marked as FTS5's highlight() would mark them: by
+        `tokens.mark` where it reads the text as FTS5 does, else by FTS5 itself, for those quotes only
+        (a quote with emoji, say). None if they are gone (another process seeded meanwhile)."""
+        texts = [library.text(position) for position in page.positions]
+        segments = [tokens.mark(text, page.terms, page.prefixes) for text in texts]
+        unmarked = [library.quote_id(position) for position, marks in zip(page.positions, segments, strict=True)
+                    if marks is None]
+        if unmarked:
+            highlighted = await self.store.highlighted(page.match, unmarked)
+            for index, (position, text) in enumerate(zip(page.positions, texts, strict=True)):
+                if segments[index] is None:
+                    marked = highlighted.get(library.quote_id(position))
+                    if marked is None:
+                        return None
+                    segments[index] = split_marked(marked, text)
+        return tuple(library.quote(position, marks or ())
+                     for position, marks in zip(page.positions, segments, strict=True))
 
     # -- random ----------------------------------------------------------------------------------------
 

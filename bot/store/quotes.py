@@ -104,12 +104,17 @@ def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[tuple[int,
     )]
     if not ids:
         return []
-    marked = dict(conn.execute(
+    marked = _highlighted(conn, match, ids)
+    return [(quote_id, marked[quote_id]) for quote_id in ids]
+
+
+def _highlighted(conn: sqlite3.Connection, match: str, ids: Sequence[int]) -> dict[int, str]:
+    """The texts of the quotes `ids` that `match` matches, with the matched words marked."""
+    return dict(conn.execute(
         f"SELECT rowid, highlight(quotes_fts, 0, ?, ?) FROM quotes_fts"
         f" WHERE quotes_fts MATCH ? AND +rowid IN ({','.join('?' * len(ids))})",
         (MARK_OPEN, MARK_CLOSE, match, *ids),
     ).fetchall())
-    return [(quote_id, marked[quote_id]) for quote_id in ids]
 
 
 def _quote_rows(conn: sqlite3.Connection, ranked: list[tuple[int, str]]) -> list[dict[str, Any]]:
@@ -210,6 +215,11 @@ class QuoteColumns:
 
 
 class QuoteQueries(StoreBase):
+    async def highlighted(self, match: str, ids: Sequence[int]) -> dict[int, str]:
+        """FTS5's highlight() of the quotes `ids` for `match`: the marks of a page answered from memory
+        on text only FTS5's tokenizer reads right (`quotes.tokens`)."""
+        return await self.read(lambda conn: _highlighted(conn, match, ids))
+
     async def search_quotes(self, matches: Sequence[str], *, limit: int) -> QuoteHits:
         """The best `limit` quotes for the first of `matches` (FTS5 expressions) that fills the page, or
         the last one tried; with the number of quotes it matches when the page is full. Everything runs
