@@ -70,12 +70,16 @@ class WordIndex:
 
     def _repeats(self, words: Sequence[str], matches: AbstractBitMap) -> dict[int, int]:
         """How often `words` occur in each of `matches` that holds them more than once (the rest: once).
-        One word is looked up only in its few repeating quotes; several are summed quote by quote."""
+        One word is looked up only in its few repeating quotes; several are summed word by word over
+        the matches each holds."""
         if len(words) == 1:
             found = self.postings[words[0]]
             return {quote_id: found.count(quote_id) for quote_id in matches & found.repeated}
-        return {quote_id: sum(found.count(quote_id) for found in map(self.postings.__getitem__, words)
-                              if quote_id in found.ids) for quote_id in matches}
+        counts: dict[int, int] = {}
+        for found in map(self.postings.__getitem__, words):
+            for quote_id in matches & found.ids:
+                counts[quote_id] = counts.get(quote_id, 0) + found.count(quote_id)
+        return counts
 
     def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
         """(how many quotes hold every term, the ids of the best `limit`, best first), as
