@@ -320,7 +320,24 @@ async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(t
 
         total, _ = library.search(["the", "a"], [False, False], SEARCH_LIMIT)
         monkeypatch.setattr(index_module, "MAX_SCORED", total - 1)
+        monkeypatch.setattr(index_module, "SCORED_SHARE", 10**9)
         assert library.search(["the", "a"], [False, False], SEARCH_LIMIT) is None
+        # past MAX_SCORED, a search is still scored here while FTS5 would read SCORED_SHARE times as
+        # many quotes as match (and its answer is still FTS5's); past that too, FTS5 answers
+        monkeypatch.setattr(index_module, "MAX_SCORED", 1)
+        monkeypatch.setattr(index_module, "SCORED_SHARE", 8)
+        postings = library.index.postings
+        kept, left = None, None
+        for first, second in zip(common, reversed(common), strict=True):
+            matched = len(postings[first].ids & postings[second].ids)
+            read = len(postings[first].ids) + len(postings[second].ids)
+            if 1 < matched <= read // 8 and kept is None:
+                kept = f"{first} {second}"
+            elif matched > read // 8 and left is None:
+                left = f"{first} {second}"
+        assert kept is not None and left is not None
+        assert await _answered_as_fts5(service, [kept]) == 2
+        assert QuoteService._page_in_memory(library, parse_query(left), SEARCH_LIMIT) is None
     finally:
         await store.close()
 
