@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from bot.errors import UserError
 from bot.offline import OfflineDiscord
 from bot.quotes import MAX_QUERY_CHARS, QuoteService, RecentQuotes, parse_query, tokens, words
-from bot.quotes.index import MAX_SCORED
 from bot.quotes.service import SEARCH_LIMIT, split_marked
 from bot.runtime import APOLOGY
 from bot.seeding import seed
@@ -281,7 +280,7 @@ async def _answered_as_fts5(service: QuoteService, texts: list[str]) -> int:
                                           " MATCH ? ORDER BY bm25(quotes_fts), rowid", (live.match,))
             ranking = library.index.ranking([tokens.term(term) for term in query.terms],
                                             dict(query.variants())[live.match])
-            assert ranking == [tuple(row) for row in scored] or len(scored) > MAX_SCORED, text
+            assert ranking == [tuple(row) for row in scored], text
             quotes = await service._marked(library, page)
             assert quotes is not None, text
             assert ([quote.id for quote in quotes], [quote.segments for quote in quotes], page.total) == \
@@ -314,30 +313,25 @@ async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(t
         # memory answers a good share (the rest hold a rare word, or a prefix standing for one), so the
         # comparison above bites
         assert answered >= 0.35 * 2 * len(texts)
-        # a rare word is left to FTS5; so is a search matching more quotes than memory scores quickly
+        # a rare word is left to FTS5
         assert QuoteService._page_in_memory(library, parse_query(f"the {rare[0]}"), SEARCH_LIMIT) is None
         import bot.quotes.index as index_module
 
-        total, _ = library.search(["the", "a"], [False, False], SEARCH_LIMIT)
+        # a search with many matches scores only those that can make the page, and still gives FTS5's
+        postings = library.index.postings
+        pruned = [word for word in common if len(postings[word].ids) > 60
+                  and len(library.index._contenders([[word]], postings[word].ids, SEARCH_LIMIT)) < 20]
+        assert len(pruned) >= 3
+        monkeypatch.setattr(index_module, "SCORE_ALL_UP_TO", 0)
+        assert await _answered_as_fts5(service, texts) == answered
+        # more quotes to score than MAX_SCORED, and than a SCORED_SHARE of what FTS5 would read: FTS5 ranks
+        total, best = library.search(["the", "a"], [False, False], SEARCH_LIMIT)
+        monkeypatch.setattr(index_module, "SCORE_ALL_UP_TO", 10**9)
         monkeypatch.setattr(index_module, "MAX_SCORED", total - 1)
         monkeypatch.setattr(index_module, "SCORED_SHARE", 10**9)
         assert library.search(["the", "a"], [False, False], SEARCH_LIMIT) is None
-        # past MAX_SCORED, a search is still scored here while FTS5 would read SCORED_SHARE times as
-        # many quotes as match (and its answer is still FTS5's); past that too, FTS5 answers
-        monkeypatch.setattr(index_module, "MAX_SCORED", 1)
-        monkeypatch.setattr(index_module, "SCORED_SHARE", 8)
-        postings = library.index.postings
-        kept, left = None, None
-        for first, second in zip(common, reversed(common), strict=True):
-            matched = len(postings[first].ids & postings[second].ids)
-            read = len(postings[first].ids) + len(postings[second].ids)
-            if 1 < matched <= read // 8 and kept is None:
-                kept = f"{first} {second}"
-            elif matched > read // 8 and left is None:
-                left = f"{first} {second}"
-        assert kept is not None and left is not None
-        assert await _answered_as_fts5(service, [kept]) == 2
-        assert QuoteService._page_in_memory(library, parse_query(left), SEARCH_LIMIT) is None
+        monkeypatch.setattr(index_module, "SCORED_SHARE", 1)
+        assert library.search(["the", "a"], [False, False], SEARCH_LIMIT) == (total, best)
     finally:
         await store.close()
 

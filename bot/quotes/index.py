@@ -8,8 +8,9 @@ more in SQLite, plus the trip to aiosqlite's thread, however few quotes hold bot
 FTS5 stays the search engine: the seed exports its vocabulary and, for each word in at least
 TOP_MATCH_MIN quotes, the quotes holding it and how often (`build_word_index`); this module only
 intersects those lists (as roaring bitmaps, in C) and applies FTS5's own bm25 formula (fts5_aux.c)
-to FTS5's own figures. A search with a rare word, a prefix standing for a rare word, or too many
-matches to score quickly gets None, and goes to FTS5.
+to FTS5's own figures, for the matches that can make the page. A search with a rare word, a prefix
+standing for a rare word or for too many words, or too many quotes to score, gets None, and goes to
+FTS5.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 from bot.store.quotes import WordQuotes
 
 K1, B = 1.2, 0.75  # FTS5's bm25 parameters
-# Scoring here costs about 1.5 µs a matching quote; FTS5's bm25 about 0.15 µs for every quote holding
-# each word (`bench.quotes`-style corpus, 100,000 quotes). So up to MAX_SCORED matches are scored here,
-# and more only while FTS5 would read at least SCORED_SHARE times as many quotes; the rest go to FTS5.
+# More matches than this, and only those that can make the page are scored (`_contenders`): scoring
+# costs about 1.5 µs a quote, so "heli" at 100,000 quotes (4,695 matches) took 7 ms scored whole.
+SCORE_ALL_UP_TO = 64
+# FTS5's bm25 costs about 0.15 µs for every quote holding each word. So up to MAX_SCORED quotes are
+# scored here, and more only while FTS5 would read at least SCORED_SHARE times as many; else FTS5 ranks.
 MAX_SCORED = 300
 SCORED_SHARE = 8
 MAX_PREFIX_WORDS = 32  # a prefix standing for more words than this is left to FTS5 (and its prefix index)
@@ -45,6 +48,7 @@ class WordIndex:
     # `ids` again, for their ranks: a seed numbers quotes 1, 2, 3…, which a bitmap holds as one run and
     # ranks in a tenth of the time a bisection of `ids` takes
     ranks: FrozenBitMap
+    by_length: tuple[tuple[int, FrozenBitMap], ...]  # the quotes of each length, shortest first
 
     @classmethod
     def build(cls, postings: Mapping[str, WordQuotes], vocabulary: Sequence[str], ids: array[int],
@@ -54,7 +58,11 @@ class WordIndex:
         size_ids, lengths = sized
         if not postings or not ids or size_ids != ids:
             return None
-        return cls(postings, vocabulary, ids, lengths, sum(lengths) / len(lengths), FrozenBitMap(ids))
+        grouped: dict[int, BitMap] = {}
+        for quote_id, length in zip(ids, lengths, strict=True):
+            grouped.setdefault(length, BitMap()).add(quote_id)
+        by_length = tuple((length, FrozenBitMap(grouped[length])) for length in sorted(grouped))
+        return cls(postings, vocabulary, ids, lengths, sum(lengths) / len(lengths), FrozenBitMap(ids), by_length)
 
     def _words(self, term: str, prefix: bool) -> list[str] | None:
         """The indexed words `term` stands for; None if any of them isn't held here."""
@@ -72,53 +80,87 @@ class WordIndex:
             return self.postings[words[0]].ids
         return BitMap.union(*(self.postings[word].ids for word in words))
 
-    def _repeats(self, words: Sequence[str], matches: AbstractBitMap) -> dict[int, int]:
-        """How often `words` occur in each of `matches` that holds them more than once (the rest: once).
+    def _repeats(self, words: Sequence[str], quotes: AbstractBitMap) -> dict[int, int]:
+        """How often `words` occur in each of `quotes` that holds them more than once (the rest: once).
         One word is looked up only in its few repeating quotes; several are summed word by word over
-        the matches each holds."""
+        the quotes each holds."""
         if len(words) == 1:
             found = self.postings[words[0]]
-            return {quote_id: found.count(quote_id) for quote_id in matches & found.repeated}
+            return {quote_id: found.count(quote_id) for quote_id in quotes & found.repeated}
         counts: dict[int, int] = {}
         for found in map(self.postings.__getitem__, words):
-            for quote_id in matches & found.ids:
+            for quote_id in quotes & found.ids:
                 counts[quote_id] = counts.get(quote_id, 0) + found.count(quote_id)
         return counts
+
+    def _contenders(self, groups: Sequence[Sequence[str]], matches: AbstractBitMap, limit: int) -> BitMap:
+        """The matches that can be among the best `limit`: every one holding a term more than once, and of
+        the rest the shortest until there are `limit`, with all as short as the last of them.
+
+        bm25 scores a quote holding each term once by its length alone, shorter higher (lengths are whole
+        token counts, so no rounding blurs that), so no other match can beat all of these."""
+        several = BitMap()
+        for words in groups:
+            seen = BitMap()
+            for found in map(self.postings.__getitem__, words):
+                several |= found.repeated | (seen & found.ids)  # a word again, or a second word of a prefix
+                seen |= found.ids
+        several &= matches
+        chosen, once = BitMap(several), 0
+        for _, quotes in self.by_length:
+            shortest = (matches & quotes) - several
+            if shortest:
+                chosen |= shortest
+                once += len(shortest)
+                if once >= limit:
+                    break
+        return chosen
 
     def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
         """(how many quotes hold every term, the ids of the best `limit`, best first), as
         `"term" "term"*…` would give in FTS5 ordered by bm25 then id; None when FTS5 must answer.
         `terms` are as FTS5's vocabulary has them (`tokens.term`)."""
-        ranked = self.ranking(terms, prefixes)
-        if ranked is None:
+        found = self._ranked(terms, prefixes, limit)
+        if found is None:
             return None
-        return len(ranked), [quote_id for _, quote_id in ranked[:limit]]
+        total, ranked = found
+        return total, [quote_id for _, quote_id in ranked[:limit]]
 
     def ranking(self, terms: Sequence[str], prefixes: Sequence[bool]) -> list[tuple[float, int]] | None:
         """Every quote holding all `terms` as (FTS5's bm25() of it, its id), best first; None when FTS5
-        must answer."""
+        must answer (too many to score)."""
+        found = self._ranked(terms, prefixes, None)
+        return None if found is None else found[1]
+
+    def _ranked(self, terms: Sequence[str], prefixes: Sequence[bool],
+                limit: int | None) -> tuple[int, list[tuple[float, int]]] | None:
+        """(how many quotes hold every term, (bm25, id) of those that can be among the best `limit`
+        (or of all of them), best first)."""
         groups: list[list[str]] = []
         for term, prefix in zip(terms, prefixes, strict=True):
             words = self._words(term, prefix)
             if words is None:
                 return None
             if not words:
-                return []
+                return 0, []
             groups.append(words)
         quotes = [self._quotes(words) for words in groups]
         matches = AbstractBitMap.intersection(*quotes)
-        if len(matches) > max(MAX_SCORED, sum(map(len, quotes)) // SCORED_SHARE):
+        scored = matches
+        if limit is not None and len(matches) > SCORE_ALL_UP_TO:
+            scored = self._contenders(groups, matches, limit)
+        if len(scored) > max(MAX_SCORED, sum(map(len, quotes)) // SCORED_SHARE):
             return None
         rows = len(self.ids)
         idf = []
         for found in quotes:  # fts5Bm25GetData: log((N - n + 0.5) / (n + 0.5)), at least 1e-6
             value = math.log((rows - len(found) + 0.5) / (len(found) + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
-        weighted = [(weight, self._repeats(words, matches)) for weight, words in zip(idf, groups, strict=True)]
-        # the loop below runs for every match: what it reads is bound to local names first
+        weighted = [(weight, self._repeats(words, scored)) for weight, words in zip(idf, groups, strict=True)]
+        # the loop below runs for every scored quote: what it reads is bound to local names first
         average, rank, lengths, saturation = self.average_length, self.ranks.rank, self.lengths, K1 + 1.0
         ranked = []
-        for quote_id in matches:
+        for quote_id in scored:
             norm = K1 * (1 - B + B * float(lengths[rank(quote_id) - 1]) / average)
             score = 0.0
             for weight, repeats in weighted:  # fts5Bm25Function, phrase by phrase
@@ -126,4 +168,4 @@ class WordIndex:
                 score += weight * ((freq * saturation) / (freq + norm))
             ranked.append((-1.0 * score, quote_id))
         ranked.sort()
-        return ranked
+        return len(matches), ranked
