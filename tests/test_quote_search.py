@@ -336,7 +336,8 @@ async def test_searches_of_several_common_words_rank_in_memory_exactly_as_fts5(t
         await store.close()
 
 
-async def test_a_small_pack_answers_searches_of_rare_words_from_memory_too(seeded_store: Store) -> None:
+async def test_a_small_pack_answers_searches_of_rare_words_from_memory_too(seeded_store: Store,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A pack of at most WHOLE_INDEX_QUOTES quotes keeps every word's quotes, so a search FTS5 alone could
     answer before (a word in one or two quotes, or the start of one) is answered from memory, as FTS5
     would answer it."""
@@ -356,6 +357,12 @@ async def test_a_small_pack_answers_searches_of_rare_words_from_memory_too(seede
     texts += [word[:4] for word in rng.sample(rare, 40)]
     answered = await _answered_as_fts5(service, texts)
     assert answered >= 0.9 * 2 * len(texts)
+    # a prefix standing for more than MAX_PREFIX_WORDS words is left to FTS5
+    import bot.quotes.index as index_module
+
+    assert QuoteService._page_in_memory(library, parse_query("th"), SEARCH_LIMIT) is not None
+    monkeypatch.setattr(index_module, "MAX_PREFIX_WORDS", 3)
+    assert QuoteService._page_in_memory(library, parse_query("th"), SEARCH_LIMIT) is None
 
 
 async def test_a_quote_only_fts5_can_mark_is_marked_by_fts5_within_a_page_from_memory(

@@ -33,7 +33,7 @@ SCORE_ALL_UP_TO = 64
 # scored here, and more only while FTS5 would read at least SCORED_SHARE times as many; else FTS5 ranks.
 MAX_SCORED = 300
 SCORED_SHARE = 8
-MAX_PREFIX_WORDS = 32  # a prefix standing for more words than this is left to FTS5 (and its prefix index)
+MAX_PREFIX_WORDS = 256  # a prefix standing for more words than this is left to FTS5 (and its prefix index)
 _LAST = "\U0010ffff"  # sorts after every character: the words starting with p lie in [p, p + _LAST)
 
 
