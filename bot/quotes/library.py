@@ -6,8 +6,8 @@ the rest of those commands together. The library is bound to the content stamp i
 the quote service loads a new one when the stamp changes. SQLite stays the source of truth.
 
 It grows with the pack, so it is kept in columns rather than an object per quote (a `Quote` is built
-only for what a reply shows): at 100,000 quotes the process grows by about 28 MB when it loads, 12.5 MB
-of it the texts and about 7 MB the common words' quotes (`WordIndex`).
+only for what a reply shows): at 100,000 quotes the process grows by about 25 MB when it loads, 12.5 MB
+of it the texts and about 4 MB the common words' quotes (`WordIndex`, as roaring bitmaps).
 """
 
 from __future__ import annotations
