@@ -218,7 +218,7 @@ class OfflineDiscord:
         self._adapter = _WebhookAdapter(self)
         self._interaction_channels: dict[str, int] = {}  # interaction token -> channel id
         self._pressed: SentMessage | None = None  # the message whose component is being clicked
-        self._db_calls_in_flight = 0
+        self._counted: Any = None  # the store's aiosqlite connection, once its calls are counted
 
     @classmethod
     async def start(cls, bot: Any) -> OfflineDiscord:
@@ -366,26 +366,36 @@ class OfflineDiscord:
             if not pending:
                 return
             done, _ = await asyncio.wait(pending, timeout=idle)
-            if not done and (self._db_calls_in_flight == 0 or asyncio.get_running_loop().time() > deadline):
+            if not done and (self._db_calls_in_flight() == 0 or asyncio.get_running_loop().time() > deadline):
                 return
 
     def _count_db_calls(self) -> None:
-        """Wrap the store's aiosqlite connection so `settle` knows when a query is still running."""
+        """Wrap the store's aiosqlite connection so `settle` knows when a query is still running.
+
+        The count lives on the connection: two simulations sharing one store (a restart, a second bot
+        on the same database) both see the queries either of them started."""
         store = getattr(self.bot, "store", None)
         connection = getattr(store, "_db", None)
-        if connection is None or getattr(connection, "_golden_hour_counted", False):
+        if connection is None:
+            return
+        self._counted = connection
+        if getattr(connection, "_golden_hour_counted", False):
             return
         original = connection._execute
+        connection._golden_hour_in_flight = 0
 
         async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
-            self._db_calls_in_flight += 1
+            connection._golden_hour_in_flight += 1
             try:
                 return await original(fn, *args, **kwargs)
             finally:
-                self._db_calls_in_flight -= 1
+                connection._golden_hour_in_flight -= 1
 
         connection._execute = counted
         connection._golden_hour_counted = True
+
+    def _db_calls_in_flight(self) -> int:
+        return getattr(self._counted, "_golden_hour_in_flight", 0)
 
     def command_payload(self, line_or_name: str, *, user: str = "member", channel: str = "general",
                         **options: Any) -> dict[str, Any]:
