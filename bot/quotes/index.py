@@ -6,11 +6,11 @@ Why: to rank, FTS5's bm25 counts every quote holding each word of the search, on
 more in SQLite, plus the trip to aiosqlite's thread, however few quotes hold both words.
 
 FTS5 stays the search engine: the seed exports its vocabulary and, for each word in at least
-TOP_MATCH_MIN quotes, the quotes holding it and how often (`build_word_index`); this module only
-intersects those lists (as roaring bitmaps, in C) and applies FTS5's own bm25 formula (fts5_aux.c)
-to FTS5's own figures, for the matches that can make the page. A search with a rare word, a prefix
-standing for a rare word or for too many words, or too many quotes to score, gets None, and goes to
-FTS5.
+TOP_MATCH_MIN quotes (every word, in a pack of at most WHOLE_INDEX_QUOTES), the quotes holding it and
+how often (`build_word_index`); this module only intersects those lists (as roaring bitmaps, in C)
+and applies FTS5's own bm25 formula (fts5_aux.c) to FTS5's own figures, for the matches that can
+make the page. A search with a rare word, a prefix standing for a rare word or for too many words,
+or too many quotes to score, gets None, and goes to FTS5.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ class WordIndex:
     @classmethod
     def build(cls, postings: Mapping[str, WordQuotes], vocabulary: Sequence[str], ids: array[int],
               sized: tuple[array[int], array[int]]) -> WordIndex | None:
-        """The index, or None when there is nothing to answer from: no common words (a small pack,
-        or a database not seeded since it was upgraded), or FTS5's sizes not of these quotes."""
+        """The index, or None when there is nothing to answer from: no words kept (a database not
+        seeded since it was upgraded), or FTS5's sizes not of these quotes."""
         size_ids, lengths = sized
         if not postings or not ids or size_ids != ids:
             return None
