@@ -130,9 +130,9 @@ def _quote_rows(conn: sqlite3.Connection, ranked: list[tuple[int, str]]) -> list
     return [{**dict(row), "marked": marked[row["id"]]} for row in sorted(rows, key=lambda r: order[r["id"]])]
 
 
-def build_word_index(conn: sqlite3.Connection) -> int:
+def build_word_index(conn: sqlite3.Connection) -> None:
     """Export what a search answered from memory needs from FTS5's index (inside the seed's
-    transaction, after the index is rebuilt); returns how many common words.
+    transaction, after the index is rebuilt).
 
     - every indexed word and how many quotes hold it (`quote_word_counts`): the vocabulary, which
       tells whether a prefix stands for common words only;
@@ -166,7 +166,6 @@ def build_word_index(conn: sqlite3.Connection) -> int:
             conn.execute(
                 "INSERT INTO quote_word_postings (word, quote_ids, repeated_ids, repeats) VALUES (?, ?, ?, ?)",
                 (word, _to_blob(ids), _to_blob(repeated), bytes(repeats)))
-    return len(common)
 
 
 def index_of(ids: array[int], quote_id: int) -> int | None:
