@@ -89,10 +89,11 @@ class QuoteLibrary:
     def quote_id(self, position: int) -> int:
         return self.columns.ids[position]
 
-    def quote(self, position: int, segments: tuple[tuple[str, bool], ...] = ()) -> Quote:
+    def quote(self, position: int, segments: tuple[tuple[str, bool], ...] = (), text: str | None = None) -> Quote:
+        """The quote at `position`; `text` is its text when the caller has decoded it already."""
         columns = self.columns
-        return Quote(columns.ids[position], columns.text(position), columns.episodes[position],
-                     self.attributions[columns.passage_ids[position]], segments)
+        return Quote(columns.ids[position], columns.text(position) if text is None else text,
+                     columns.episodes[position], self.attributions[columns.passage_ids[position]], segments)
 
     # -- random picks ------------------------------------------------------------------------------
 

@@ -212,8 +212,8 @@ class QuoteService:
                     if marked is None:
                         return None
                     segments[index] = split_marked(marked, text)
-        return tuple(library.quote(position, marks or ())
-                     for position, marks in zip(page.positions, segments, strict=True))
+        return tuple(library.quote(position, marks or (), text)
+                     for position, marks, text in zip(page.positions, segments, texts, strict=True))
 
     # -- random ----------------------------------------------------------------------------------------
 
