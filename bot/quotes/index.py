@@ -40,7 +40,7 @@ _LAST = "\U0010ffff"  # sorts after every character: the words starting with p l
 
 @dataclass(frozen=True)
 class WordIndex:
-    postings: Mapping[str, WordQuotes]  # each common word's quotes
+    postings: Mapping[str, WordQuotes]  # each kept word's quotes (see `build_word_index`)
     vocabulary: Sequence[str]  # every word FTS5 indexed, sorted
     ids: array[int]  # every quote id, ascending
     lengths: array[int]  # how many tokens FTS5 counted in each quote, in the order of `ids`

@@ -176,7 +176,7 @@ def index_of(ids: array[int], quote_id: int) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class WordQuotes:
-    """The quotes holding one common word; and, apart, those holding it more than once with how often
+    """The quotes holding one word kept in memory; and, apart, those holding it more than once with how often
     (bytes, in the order of their ids): bm25 weighs a word by how often it occurs.
 
     Roaring bitmaps rather than arrays: a search intersects the lists of its words, which in C takes
@@ -251,7 +251,7 @@ class QuoteQueries(StoreBase):
         return [row[0] for row in await self.fetchall("SELECT word FROM quote_word_counts ORDER BY word")]
 
     async def word_postings(self) -> dict[str, WordQuotes]:
-        """The quotes of each common word."""
+        """The quotes of each word kept in memory (common ones; every one in a small pack)."""
 
         def run(conn: sqlite3.Connection) -> dict[str, WordQuotes]:
             rows = conn.execute("SELECT word, quote_ids, repeated_ids, repeats FROM quote_word_postings")
