@@ -45,13 +45,14 @@ _FOLDS_PAST_ASCII = re.compile("[" + "".join(re.escape(chr(code)) for code in _F
 
 
 def is_plain(text: str) -> bool:
-    """Whether every character of `text` is one this module tokenizes exactly as FTS5 does."""
-    return _PLAIN.match(text) is not None
+    """Whether every character of `text` is one this module tokenizes exactly as FTS5 does (ASCII is
+    told by a flag the string carries, without a scan)."""
+    return text.isascii() or _PLAIN.match(text) is not None
 
 
 def fold(token: str) -> str:
     """A token of plain text as FTS5 stores it in its index."""
-    if _FOLDS_PAST_ASCII.search(token) is None:
+    if token.isascii() or _FOLDS_PAST_ASCII.search(token) is None:
         return token.lower()  # every other plain character is lower case already, and stays one character
     return token.translate(_FOLD)
 
