@@ -48,7 +48,7 @@ def shown(segments: Sequence[tuple[str, bool]], episode: int | None, rules: Spoi
     treatment = rules.treatment(episode)
     if treatment is Treatment.HIDE:
         return withheld_note(episode)
-    marked = "".join(f"{_BOLD_OPEN}{piece}{_BOLD_CLOSE}" if matched else piece for piece, matched in segments)
+    marked = "".join([f"{_BOLD_OPEN}{piece}{_BOLD_CLOSE}" if matched else piece for piece, matched in segments])
     text = _escaped(marked, treatment).replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**")
     if treatment is Treatment.MASK:
         return mask(text, limit)
@@ -58,7 +58,12 @@ def shown(segments: Sequence[tuple[str, bool]], episode: int | None, rules: Spoi
 
 
 def shown_text(text: str, episode: int | None, rules: SpoilerRules, limit: int | None) -> str:
-    return shown(((text, False),), episode, rules, limit)
+    """Text with no matched words, as these rules allow (`shown`, with a short way for plain text: a
+    search reply shows a headline under every quote)."""
+    if rules.treatment(episode) is not Treatment.PLAIN:
+        return shown(((text, False),), episode, rules, limit)
+    text = escape(text)
+    return text if limit is None or len(text) <= limit else truncate(text, limit)
 
 
 def quote_block(quote: Quote, rules: SpoilerRules) -> str:
