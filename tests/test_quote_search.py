@@ -274,12 +274,12 @@ async def _answered_as_fts5(service: QuoteService, texts: list[str]) -> int:
             if page is None:
                 continue
             answered += 1
-            assert page.match == live.match, text
-            # the very bm25 figures FTS5 gives, to the last bit, for the expression that answered
+            # FTS5 went on to prefixes only where memory saw they stand for more than the whole words
+            assert page.match == live.match or not library.widens(page.terms, dict(query.variants())[live.match]), text
+            # the very bm25 figures FTS5 gives, to the last bit, for the expression that answered it
             scored = await store.fetchall("SELECT bm25(quotes_fts), rowid FROM quotes_fts WHERE quotes_fts"
                                           " MATCH ? ORDER BY bm25(quotes_fts), rowid", (live.match,))
-            ranking = library.index.ranking([tokens.term(term) for term in query.terms],
-                                            dict(query.variants())[live.match])
+            ranking = library.index.ranking(page.terms, page.prefixes)
             assert ranking == [tuple(row) for row in scored], text
             quotes = await service._marked(library, page)
             assert quotes is not None, text
@@ -363,6 +363,40 @@ async def test_a_small_pack_answers_searches_of_rare_words_from_memory_too(seede
     assert QuoteService._page_in_memory(library, parse_query("th"), SEARCH_LIMIT) is not None
     monkeypatch.setattr(index_module, "MAX_PREFIX_WORDS", 3)
     assert QuoteService._page_in_memory(library, parse_query("th"), SEARCH_LIMIT) is None
+
+
+async def test_prefixes_that_stand_only_for_the_whole_words_are_not_searched_again(
+        seeded_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search that fills less than a page with whole words goes on to prefixes, as FTS5 does; where
+    every prefix stands for no word but itself, that would find the same page, so memory skips it
+    and still gives FTS5's answer. A prefix that stands for longer words is still searched."""
+    from bot.quotes.index import WordIndex
+
+    service = QuoteService(seeded_store)
+    await service.library()
+    vocabulary = await seeded_store.quote_vocabulary()
+    counts = {row[0]: row[1] for row in await seeded_store.fetchall("SELECT word, matches FROM quote_word_counts")}
+    alone = [w for i, w in enumerate(vocabulary) if w.isalpha() and len(w) > 3 and counts[w] < SEARCH_LIMIT
+             and not (i + 1 < len(vocabulary) and vocabulary[i + 1].startswith(w))]
+    widening = [w for i, w in enumerate(vocabulary) if w.isalpha() and len(w) > 3 and counts[w] < SEARCH_LIMIT
+                and i + 1 < len(vocabulary) and vocabulary[i + 1].startswith(w)]
+    assert alone and widening
+    searched: list[tuple[bool, ...]] = []
+    search = WordIndex.search
+
+    def counted(self: WordIndex, terms, prefixes, limit):
+        searched.append(tuple(prefixes))
+        return search(self, terms, prefixes, limit)
+
+    monkeypatch.setattr(WordIndex, "search", counted)
+    for word, tries in ((alone[0], [(False,)]), (widening[0], [(False,), (True,)])):
+        searched.clear()
+        result = await service.search(word)
+        assert searched == tries, word
+        live = await seeded_store.search_quotes([match for match, _ in parse_query(word).variants()],
+                                                limit=SEARCH_LIMIT)
+        assert ([quote.id for quote in result.quotes], [quote.segments for quote in result.quotes],
+                result.total) == _live_answer(live, SEARCH_LIMIT), word
 
 
 async def test_a_quote_only_fts5_can_mark_is_marked_by_fts5_within_a_page_from_memory(

@@ -75,6 +75,13 @@ class WordIndex:
             words = [term] if index < len(self.vocabulary) and self.vocabulary[index] == term else []
         return list(words) if all(word in self.postings for word in words) else None
 
+    def widens(self, terms: Sequence[str], prefixes: Sequence[bool]) -> bool:
+        """Whether taking `terms` as prefixes (where `prefixes` says) may find more than the whole words
+        do: False when every such prefix stands for no indexed word but itself, and a prefix search
+        would find, rank and mark exactly what the whole words did."""
+        return any(prefix and self._words(term, True) != [term]
+                   for term, prefix in zip(terms, prefixes, strict=True))
+
     def _quotes(self, words: Sequence[str]) -> AbstractBitMap:
         if len(words) == 1:
             return self.postings[words[0]].ids

@@ -132,6 +132,11 @@ class QuoteLibrary:
 
     # -- common words ------------------------------------------------------------------------------
 
+    def widens(self, terms: Sequence[str], prefixes: Sequence[bool]) -> bool:
+        """Whether a prefix search may find more than the whole words did (`WordIndex.widens`); without
+        an index, only FTS5 can tell."""
+        return self.index is None or self.index.widens(terms, prefixes)
+
     def search(self, terms: Sequence[str], prefixes: Sequence[bool], limit: int) -> tuple[int, list[int]] | None:
         """(quotes holding every term, the positions of the best `limit`) for `terms` as FTS5's
         vocabulary has them, each whole or (where `prefixes` says) a prefix; None when only FTS5 knows.

@@ -180,7 +180,8 @@ class QuoteService:
 
         The seed ranked each common word with the very statements a live search runs, and exported
         FTS5's index of them (`build_word_index`); scoring their thousands of quotes again, or even one
-        trip to the database, was most of a search's time.
+        trip to the database, was most of a search's time. Prefixes that stand for no word but the
+        whole words themselves would find the same page again, so they aren't tried.
         """
         terms = [tokens.term(term) for term in query.terms]
         if None in terms:
@@ -192,7 +193,8 @@ class QuoteService:
             if found is None:
                 return None
             total, positions = found
-            if len(positions) >= limit or attempt == len(variants):
+            last = attempt == len(variants) or not library.widens(folded, variants[attempt][1])
+            if len(positions) >= limit or last:
                 return _Page(total, tuple(positions), match, folded, prefixes)
         return None
 
