@@ -193,8 +193,8 @@ class QuoteService:
             if found is None:
                 return None
             total, positions = found
-            last = attempt == len(variants) or not library.widens(folded, variants[attempt][1])
-            if len(positions) >= limit or last:
+            if (len(positions) >= limit or attempt == len(variants)
+                    or not library.widens(folded, variants[attempt][1])):
                 return _Page(total, tuple(positions), match, folded, prefixes)
         return None
 
