@@ -66,6 +66,8 @@ class WordIndex:
 
     def _words(self, term: str, prefix: bool) -> list[str] | None:
         """The indexed words `term` stands for; None if any of them isn't held here."""
+        if not prefix and term in self.postings:  # a whole word held here: no bisection of the vocabulary
+            return [term]
         if prefix:
             words = self.vocabulary[bisect_left(self.vocabulary, term):bisect_left(self.vocabulary, term + _LAST)]
             if len(words) > MAX_PREFIX_WORDS:
