@@ -175,3 +175,20 @@ async def test_opt_out_lookups_never_answer_for_other_members(store: Store) -> N
     for others in ([2], [2, 3], [3, 2, 2]):
         assert await store.leaderboard_opted_out(user for user in others) == set()
     assert await store.leaderboard_opted_out(user for user in [2, 1]) == {1}
+
+
+def test_show_in_a_dm_speaks_of_your_servers_not_this_one() -> None:
+    """In a DM there is no "this server": every server's scores are summed as yours, unnamed."""
+    from bot.render.mydata import member_data_embed
+
+    score = {"answered": 4, "correct": 3, "points": 30, "best_streak": 2}
+    data = {"progress": None, "optout_at": None, "answers": 9, "games_started": 1, "moderation_entries": 0,
+            "scores": [{"guild_id": 1, **score}, {"guild_id": 2, **score}]}
+    in_a_dm = {field.name: field.value for field in member_data_embed(data, guild_id=None).fields}
+    assert "Trivia in this server" not in in_a_dm and "Trivia in other servers" not in in_a_dm
+    assert in_a_dm["Trivia in your servers"] == "2 servers: 8 answered · 60 points"
+    in_a_server = {field.name: field.value for field in member_data_embed(data, guild_id=1).fields}
+    assert in_a_server["Trivia in this server"].startswith("4 answered · 3 right · 30 points")
+    assert in_a_server["Trivia in other servers"] == "1 server: 4 answered · 30 points"
+    nothing = {field.name: field.value for field in member_data_embed({**data, "scores": []}, guild_id=None).fields}
+    assert nothing["Trivia in your servers"] == "Nothing yet."

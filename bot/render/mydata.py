@@ -21,18 +21,18 @@ def member_data_embed(data: dict[str, Any], *, guild_id: int | None) -> discord.
               f"Episode {progress['episode']} (set {progress['updated_at']})" if progress else "Not recorded.")
     add_field(card, "Leaderboards",
               f"Hidden since {data['optout_at']}." if data["optout_at"] else "Listed (when you have scores).")
-    here = next((s for s in data["scores"] if s["guild_id"] == guild_id), None)
-    if here:
+    others = [s for s in data["scores"] if s["guild_id"] != guild_id]
+    if guild_id is not None:  # in a DM there is no "this server": every server's scores are "yours"
+        here = next((s for s in data["scores"] if s["guild_id"] == guild_id), None)
         add_field(card, "Trivia in this server",
                   f"{here['answered']} answered · {here['correct']} right · {here['points']} points · "
-                  f"best streak {here['best_streak']}")
-    else:
-        add_field(card, "Trivia in this server", "Nothing yet.")
-    others = [s for s in data["scores"] if s["guild_id"] != guild_id]
+                  f"best streak {here['best_streak']}" if here else "Nothing yet.")
     if others:
-        add_field(card, "Trivia in other servers",
+        add_field(card, "Trivia in other servers" if guild_id is not None else "Trivia in your servers",
                   f"{len(others)} server{'s' if len(others) != 1 else ''}: "
                   f"{sum(s['answered'] for s in others)} answered · {sum(s['points'] for s in others)} points")
+    elif guild_id is None:
+        add_field(card, "Trivia in your servers", "Nothing yet.")
     add_field(card, "Records", f"{data['answers']} stored answers · {data['games_started']} games started by you")
     if data["moderation_entries"]:
         add_field(card, "Moderation log",
