@@ -195,7 +195,7 @@ async def test_episode_facts_are_masked_by_default(sim: OfflineDiscord) -> None:
     assert "Baek Gang-hyeok" in known and "Baek Gang Hyeok" not in known
     assert "||son of **Baek's father**||" in field(embed, "Relationships")
     assert "- mentor of **Yang Jae-won**" in field(embed, "Relationships")
-    assert "Spoilers: masked after episode 0" in embed["footer"]["text"]
+    assert "Spoilers: every episode masked" in embed["footer"]["text"]  # the one wording every reply uses
     assert "Sources: " in embed["footer"]["text"] and "ending explained" in embed["footer"]["text"]
 
 

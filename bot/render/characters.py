@@ -14,7 +14,7 @@ import discord
 
 from bot.characters import EntryKind, Figure, FigureCard, Suggestion, spelling_key
 from bot.render.common import Limits, add_field, embed, escape, source_footer, truncate
-from bot.spoilers import Mode, SpoilerRules, Treatment
+from bot.spoilers import SpoilerRules, Treatment
 
 PERSON_COLOUR = discord.Colour.from_rgb(120, 144, 156)  # real people look different from characters
 QUERY_ECHO = 60  # characters of a member's query we echo back (escaped)
@@ -62,16 +62,8 @@ def figure_embed(card: FigureCard, rules: SpoilerRules) -> discord.Embed:
         for index, value in enumerate(_lines_in_fields(lines)):
             if not add_field(result, title if index == 0 else f"{title} (cont.)", value):
                 break
-    result.set_footer(text=truncate(f"{source_footer(card.sources_cited())}\n{rules_line(rules)}", Limits.FOOTER))
+    result.set_footer(text=truncate(f"{source_footer(card.sources_cited())}\n{rules.describe()}", Limits.FOOTER))
     return result
-
-
-def rules_line(rules: SpoilerRules) -> str:
-    """Tell the reader which spoiler rules shaped this reply (and why: channel, server, their progress)."""
-    if rules.mode is Mode.OFF:
-        return f"Spoilers: shown ({rules.origin})"
-    verb = "masked" if rules.mode is Mode.MASK else "hidden"
-    return f"Spoilers: {verb} after episode {rules.horizon} ({rules.origin})"
 
 
 def _known_as(card: FigureCard, rules: SpoilerRules) -> str:
