@@ -37,7 +37,6 @@ MAX_PREFIX_WORDS = 256  # a prefix standing for more words than this is left to 
 _LAST = "\U0010ffff"  # sorts after every character: the words starting with p lie in [p, p + _LAST)
 
 
-
 @dataclass(frozen=True)
 class WordIndex:
     postings: Mapping[str, WordQuotes]  # each kept word's quotes (see `build_word_index`)
@@ -66,15 +65,14 @@ class WordIndex:
 
     def _words(self, term: str, prefix: bool) -> list[str] | None:
         """The indexed words `term` stands for; None if any of them isn't held here."""
-        if not prefix and term in self.postings:  # a whole word held here: no bisection of the vocabulary
-            return [term]
-        if prefix:
-            words = self.vocabulary[bisect_left(self.vocabulary, term):bisect_left(self.vocabulary, term + _LAST)]
-            if len(words) > MAX_PREFIX_WORDS:
-                return None
-        else:
+        if not prefix:  # a whole word: held here, indexed but not held (rare: FTS5's), or in no quote
+            if term in self.postings:
+                return [term]
             index = bisect_left(self.vocabulary, term)
-            words = [term] if index < len(self.vocabulary) and self.vocabulary[index] == term else []
+            return None if index < len(self.vocabulary) and self.vocabulary[index] == term else []
+        words = self.vocabulary[bisect_left(self.vocabulary, term):bisect_left(self.vocabulary, term + _LAST)]
+        if len(words) > MAX_PREFIX_WORDS:
+            return None
         return list(words) if all(word in self.postings for word in words) else None
 
     def widens(self, terms: Sequence[str], prefixes: Sequence[bool]) -> bool:
