@@ -81,6 +81,7 @@ def _from_blob(blob: bytes) -> array[int]:
         ids.byteswap()
     return ids
 
+
 @dataclass(frozen=True)
 class QuoteHits:
     """One page of search results: the best rows (marked, with attribution), how many quotes match in
