@@ -113,10 +113,10 @@ class WordIndex:
                 several |= found.repeated | (seen & found.ids)  # a word again, or a second word of a prefix
                 seen |= found.ids
         several &= matches
-        chosen, once = BitMap(several), 0
+        chosen, once, rest = BitMap(several), 0, matches - several
         for _, quotes in self.by_length:
-            shortest = (matches & quotes) - several
-            if shortest:
+            if rest.intersect(quotes):  # most lengths hold none of the matches: told without a new bitmap
+                shortest = rest & quotes
                 chosen |= shortest
                 once += len(shortest)
                 if once >= limit:
