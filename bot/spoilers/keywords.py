@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 
@@ -36,11 +36,25 @@ def names_keyword(text: str, keyword: str) -> bool:
     return bool(keyword.strip()) and keyword_pattern(keyword).search(text) is not None
 
 
+@functools.lru_cache(maxsize=16)
+def _latest_first(keywords: tuple[tuple[int, str], ...]) -> tuple[tuple[int, Callable[[str], object]], ...]:
+    """Each keyword's episode and search, latest episode first, so the first keyword a text names is
+    the latest it names; blank keywords name nothing and are left out."""
+    named = sorted(((episode, keyword) for episode, keyword in keywords if keyword.strip()),
+                   key=lambda pair: -pair[0])
+    return tuple((episode, keyword_pattern(keyword).search) for episode, keyword in named)
+
+
 @functools.lru_cache(maxsize=4096)
 def _latest_named(text: str, keywords: tuple[tuple[int, str], ...]) -> int | None:
-    """The latest episode whose keyword `text` names. Remembered: a page of quotes asks it of the
-    same few review headlines again and again, and each ask is a regex search per keyword."""
-    return max((episode for episode, keyword in keywords if names_keyword(text, keyword)), default=None)
+    """The latest episode whose keyword `text` names (as `names_keyword` tells). Remembered: a page of
+    quotes asks it of the same few review headlines again and again. Otherwise, every search reply asks
+    it of the member's new text, and a seed of every quote: so the keywords are searched latest first,
+    and the first found ends it."""
+    for episode, search in _latest_first(keywords):
+        if search(text) is not None:
+            return episode
+    return None
 
 
 def quote_episode(text: str, flagged: bool, keywords: Iterable[tuple[int, str]], episode_count: int,
