@@ -365,6 +365,21 @@ async def test_a_small_pack_answers_searches_of_rare_words_from_memory_too(seede
     assert QuoteService._page_in_memory(library, parse_query("th"), SEARCH_LIMIT) is None
 
 
+async def test_ids_too_sparse_to_keep_lengths_by_id_leave_searches_to_fts5(seeded_store: Store) -> None:
+    """The index keeps each quote's length at its id, which a seed numbers 1, 2, 3…; ids spread far wider
+    than the quotes (a database no seed wrote) would make that mostly gaps, so there is no index."""
+    from array import array
+
+    from bot.quotes.index import MAX_ID_SPREAD, WordIndex
+
+    postings, vocabulary = await seeded_store.word_postings(), await seeded_store.quote_vocabulary()
+    ids, lengths = await seeded_store.quote_token_counts()
+    built = WordIndex.build(postings, vocabulary, ids, (ids, lengths))
+    assert built is not None and [built.lengths_by_id[quote_id] for quote_id in ids] == list(lengths)
+    spread = array(ids.typecode, [*ids[:-1], MAX_ID_SPREAD * len(ids) + 1])
+    assert WordIndex.build(postings, vocabulary, spread, (spread, lengths)) is None
+
+
 async def test_prefixes_that_stand_only_for_the_whole_words_are_not_searched_again(
         seeded_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A search that fills less than a page with whole words goes on to prefixes, as FTS5 does; where

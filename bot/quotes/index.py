@@ -36,6 +36,7 @@ SCORE_ALL_UP_TO = 32
 MAX_SCORED = 300
 SCORED_SHARE = 8
 MAX_PREFIX_WORDS = 256  # a prefix standing for more words than this is left to FTS5 (and its prefix index)
+MAX_ID_SPREAD = 2  # ids up to this many times the number of quotes: lengths are kept by id
 _LAST = "\U0010ffff"  # sorts after every character: the words starting with p lie in [p, p + _LAST)
 
 
@@ -44,26 +45,28 @@ class WordIndex:
     postings: Mapping[str, WordQuotes]  # each kept word's quotes (see `build_word_index`)
     vocabulary: Sequence[str]  # every word FTS5 indexed, sorted
     ids: array[int]  # every quote id, ascending
-    lengths: array[int]  # how many tokens FTS5 counted in each quote, in the order of `ids`
+    # how many tokens FTS5 counted in each quote, by its id (a seed numbers quotes 1, 2, 3…): read once
+    # per scored quote, where finding its place among `ids` first cost a call into the bitmap library
+    lengths_by_id: array[int]
     average_length: float  # FTS5's avgdl: every token over every quote
-    # `ids` again, for their ranks: a seed numbers quotes 1, 2, 3…, which a bitmap holds as one run and
-    # ranks in a tenth of the time a bisection of `ids` takes
-    ranks: FrozenBitMap
     by_length: tuple[tuple[int, FrozenBitMap], ...]  # the quotes of each length, shortest first
 
     @classmethod
     def build(cls, postings: Mapping[str, WordQuotes], vocabulary: Sequence[str], ids: array[int],
               sized: tuple[array[int], array[int]]) -> WordIndex | None:
         """The index, or None when there is nothing to answer from: no words kept (a database not
-        seeded since it was upgraded), or FTS5's sizes not of these quotes."""
+        seeded since it was upgraded), FTS5's sizes not of these quotes, or ids so sparse that lengths
+        by id would be mostly gaps (only a database written by something other than a seed)."""
         size_ids, lengths = sized
-        if not postings or not ids or size_ids != ids:
+        if not postings or not ids or size_ids != ids or ids[-1] > MAX_ID_SPREAD * len(ids):
             return None
+        lengths_by_id = array("I", bytes(4 * (ids[-1] + 1)))
         grouped: dict[int, BitMap] = {}
         for quote_id, length in zip(ids, lengths, strict=True):
+            lengths_by_id[quote_id] = length
             grouped.setdefault(length, BitMap()).add(quote_id)
         by_length = tuple((length, FrozenBitMap(grouped[length])) for length in sorted(grouped))
-        return cls(postings, vocabulary, ids, lengths, sum(lengths) / len(lengths), FrozenBitMap(ids), by_length)
+        return cls(postings, vocabulary, ids, lengths_by_id, sum(lengths) / len(lengths), by_length)
 
     def _words(self, term: str, prefix: bool) -> list[str] | None:
         """The indexed words `term` stands for; None if any of them isn't held here."""
@@ -167,10 +170,10 @@ class WordIndex:
             idf.append(value if value > 0.0 else 1e-6)
         weighted = [(weight, self._repeats(words, scored)) for weight, words in zip(idf, groups, strict=True)]
         # the loop below runs for every scored quote: what it reads is bound to local names first
-        average, rank, lengths, saturation = self.average_length, self.ranks.rank, self.lengths, K1 + 1.0
+        average, lengths, saturation = self.average_length, self.lengths_by_id, K1 + 1.0
         ranked = []
         for quote_id in scored:
-            norm = K1 * (1 - B + B * float(lengths[rank(quote_id) - 1]) / average)
+            norm = K1 * (1 - B + B * float(lengths[quote_id]) / average)
             score = 0.0
             for weight, repeats in weighted:  # fts5Bm25Function, phrase by phrase
                 freq = float(repeats.get(quote_id, 1))
