@@ -98,6 +98,8 @@ class WordIndex:
         the quotes each holds."""
         if len(words) == 1:
             found = self.postings[words[0]]
+            if not quotes.intersect(found.repeated):  # the usual case: told without a new bitmap
+                return {}
             return {quote_id: found.count(quote_id) for quote_id in quotes & found.repeated}
         counts: dict[int, int] = {}
         for found in map(self.postings.__getitem__, words):
@@ -113,6 +115,9 @@ class WordIndex:
         token counts, so no rounding blurs that), so no other match can beat all of these."""
         several = BitMap()
         for words in groups:
+            if len(words) == 1:  # a whole word, or a prefix standing for one: only its own repeats
+                several |= self.postings[words[0]].repeated
+                continue
             seen = BitMap()
             for found in map(self.postings.__getitem__, words):
                 several |= found.repeated | (seen & found.ids)  # a word again, or a second word of a prefix
@@ -161,12 +166,13 @@ class WordIndex:
         scored = matches
         if limit is not None and len(matches) > SCORE_ALL_UP_TO:
             scored = self._contenders(groups, matches, limit)
-        if len(scored) > max(MAX_SCORED, sum(map(len, quotes)) // SCORED_SHARE):
+        sizes = [len(found) for found in quotes]
+        if len(scored) > MAX_SCORED and len(scored) > sum(sizes) // SCORED_SHARE:
             return None
         rows = len(self.ids)
         idf = []
-        for found in quotes:  # fts5Bm25GetData: log((N - n + 0.5) / (n + 0.5)), at least 1e-6
-            value = math.log((rows - len(found) + 0.5) / (len(found) + 0.5))
+        for size in sizes:  # fts5Bm25GetData: log((N - n + 0.5) / (n + 0.5)), at least 1e-6
+            value = math.log((rows - size + 0.5) / (size + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
         weighted = [(weight, self._repeats(words, scored)) for weight, words in zip(idf, groups, strict=True)]
         # the loop below runs for every scored quote: what it reads is bound to local names first
