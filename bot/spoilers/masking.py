@@ -148,7 +148,7 @@ def mask(text: str, limit: int | None = None) -> str:
     When it has to be cut, the cut ends with an ellipsis inside the span it falls in, or with an
     ellipsis on a line of its own; either way every span is closed.
     """
-    units = _units(text)
+    units = [_unit(text)] if "\n" not in text else _units(text)  # one line is one unit (most quotes)
     full = "\n".join(_mask_unit(u) for u in units)
     if limit is None or len(full) <= limit:
         return full
