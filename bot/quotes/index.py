@@ -44,9 +44,9 @@ _LAST = "\U0010ffff"  # sorts after every character: the words starting with p l
 class WordIndex:
     postings: Mapping[str, WordQuotes]  # each kept word's quotes (see `build_word_index`)
     vocabulary: Sequence[str]  # every word FTS5 indexed, sorted
-    ids: array[int]  # every quote id, ascending
+    rows: int  # how many quotes FTS5 indexed: bm25's N
     # how many tokens FTS5 counted in each quote, by its id (a seed numbers quotes 1, 2, 3…): read once
-    # per scored quote, where finding its place among `ids` first cost a call into the bitmap library
+    # per scored quote, where finding its place among the ids first cost a call into the bitmap library
     lengths_by_id: array[int]
     average_length: float  # FTS5's avgdl: every token over every quote
     by_length: tuple[tuple[int, FrozenBitMap], ...]  # the quotes of each length, shortest first
@@ -66,7 +66,7 @@ class WordIndex:
             lengths_by_id[quote_id] = length
             grouped.setdefault(length, BitMap()).add(quote_id)
         by_length = tuple((length, FrozenBitMap(grouped[length])) for length in sorted(grouped))
-        return cls(postings, vocabulary, ids, lengths_by_id, sum(lengths) / len(lengths), by_length)
+        return cls(postings, vocabulary, len(ids), lengths_by_id, sum(lengths) / len(lengths), by_length)
 
     def _words(self, term: str, prefix: bool) -> list[str] | None:
         """The indexed words `term` stands for; None if any of them isn't held here."""
@@ -169,10 +169,9 @@ class WordIndex:
         sizes = [len(found) for found in quotes]
         if len(scored) > MAX_SCORED and len(scored) > sum(sizes) // SCORED_SHARE:
             return None
-        rows = len(self.ids)
         idf = []
         for size in sizes:  # fts5Bm25GetData: log((N - n + 0.5) / (n + 0.5)), at least 1e-6
-            value = math.log((rows - size + 0.5) / (size + 0.5))
+            value = math.log((self.rows - size + 0.5) / (size + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
         weighted = [(weight, self._repeats(words, scored)) for weight, words in zip(idf, groups, strict=True)]
         # the loop below runs for every scored quote: what it reads is bound to local names first
