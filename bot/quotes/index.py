@@ -29,7 +29,7 @@ K1, B = 1.2, 0.75  # FTS5's bm25 parameters
 # More matches than this, and only those that can make the page are scored (`_contenders`): scoring
 # grows with every match ("heli" at 100,000 quotes, 4,695 matches, took 7 ms scored whole), while
 # picking the contenders costs about 20 µs however many match: as much as scoring some 32 (measured
-# with two-word searches at 100,000 quotes, `python -m bench.interactions`'s words).
+# alone, best of seven, on two-word searches of the benchmark's words at 100,000 quotes).
 SCORE_ALL_UP_TO = 32
 # FTS5's bm25 costs about 0.15 µs for every quote holding each word. So up to MAX_SCORED quotes are
 # scored here, and more only while FTS5 would read at least SCORED_SHARE times as many; else FTS5 ranks.
