@@ -4,7 +4,9 @@ horizon, and a reload after every seed; checked against the real pack's database
 from __future__ import annotations
 
 import random
+from array import array
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -43,6 +45,19 @@ async def test_every_quote_is_kept_verbatim_with_its_episode(seeded_store: Store
         assert (quote.id, quote.text, quote.episode) == (row["id"], row["text"], row["episode"])
         assert library.position(row["id"]) == position
     assert library.position(rows[-1]["id"] + 1) is None and library.position(0) is None
+
+
+@pytest.mark.parametrize("renumber", [lambda i: i + 1000, lambda i: 3 * i + (i % 2)], ids=["shifted", "gapped"])
+async def test_a_quote_is_found_by_its_id_however_the_ids_run(library: QuoteLibrary, renumber) -> None:
+    """A seed numbers quotes 1, 2, 3… and positions are then arithmetic; ids that start elsewhere, or
+    leave gaps (a database not written by a seed), are found all the same."""
+    columns = library.columns
+    ids = array(columns.ids.typecode, (renumber(i) for i in columns.ids))
+    moved = QuoteLibrary.build(None, replace(columns, ids=ids), library.attributions, [])
+    for position, quote_id in enumerate(ids):
+        assert moved.position(quote_id) == position and moved.quote(position).text == library.text(position)
+    absent = set(range(ids[0] - 2, ids[-1] + 3)) - set(ids)
+    assert absent and all(moved.position(quote_id) is None for quote_id in absent)
 
 
 async def test_quotes_carry_the_attribution_a_search_gives_them(seeded_store: Store, library: QuoteLibrary) -> None:

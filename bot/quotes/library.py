@@ -51,6 +51,7 @@ class QuoteLibrary:
     _by_episode: array[int] = field(init=False, repr=False)
     _episodes: list[int] = field(init=False, repr=False)
     _ends: list[int] = field(init=False, repr=False)
+    _contiguous: bool = field(init=False, repr=False)  # ids are first, first + 1, … (a seed numbers them so)
 
     def __post_init__(self) -> None:
         buckets: dict[int, array[int]] = {}  # a sort by episode without a list of 100,000 ints
@@ -63,6 +64,8 @@ class QuoteLibrary:
         object.__setattr__(self, "_by_episode", by_episode)
         object.__setattr__(self, "_episodes", episodes)
         object.__setattr__(self, "_ends", ends)
+        ids = self.columns.ids  # ascending and distinct, so they are contiguous when they span their count
+        object.__setattr__(self, "_contiguous", bool(ids) and ids[-1] - ids[0] == len(ids) - 1)
 
     @classmethod
     def build(cls, stamp: str | None, columns: QuoteColumns, attributions: Mapping[int, Attribution],
@@ -81,7 +84,11 @@ class QuoteLibrary:
         return len(self.columns.ids)
 
     def position(self, quote_id: int) -> int | None:
-        return index_of(self.columns.ids, quote_id)
+        ids = self.columns.ids
+        if self._contiguous:  # arithmetic: a bisection of 100,000 ids misses the CPU cache at every step
+            index = quote_id - ids[0]
+            return index if 0 <= index < len(ids) else None
+        return index_of(ids, quote_id)
 
     def text(self, position: int) -> str:
         return self.columns.text(position)
