@@ -31,6 +31,10 @@ K1, B = 1.2, 0.75  # FTS5's bm25 parameters
 # picking the contenders costs about 20 µs however many match: as much as scoring some 32 (measured
 # alone, best of seven, on two-word searches of the benchmark's words at 100,000 quotes).
 SCORE_ALL_UP_TO = 32
+# Up to this many matches holding each word once, the shortest are found by sorting them by length (one
+# call into C); more, by walking the quotes of each length, shortest first, which costs about 20 µs
+# however many match (alone, best of five, for two-word searches with 33–64 matches: 20 µs, from 27).
+SORT_UP_TO = 128
 # FTS5's bm25 costs about 0.15 µs for every quote holding each word. So up to MAX_SCORED quotes are
 # scored here, and more only while FTS5 would read at least SCORED_SHARE times as many; else FTS5 ranks.
 MAX_SCORED = 300
@@ -123,7 +127,10 @@ class WordIndex:
                 several |= found.repeated | (seen & found.ids)  # a word again, or a second word of a prefix
                 seen |= found.ids
         several &= matches
-        chosen, once, rest = BitMap(several), 0, matches - several
+        rest = matches - several
+        if len(rest) <= SORT_UP_TO:  # ascending ids, sorted stably by length: (length, id), bm25's order
+            return several | BitMap(sorted(rest, key=self.lengths_by_id.__getitem__)[:limit])
+        chosen, once = BitMap(several), 0
         for _, quotes in self.by_length:
             if rest.intersect(quotes):  # most lengths hold none of the matches: told without a new bitmap
                 shortest = rest & quotes
