@@ -113,7 +113,8 @@ class WordIndex:
 
     def _contenders(self, groups: Sequence[Sequence[str]], matches: AbstractBitMap, limit: int) -> BitMap:
         """The matches that can be among the best `limit`: every one holding a term more than once, and of
-        the rest the shortest until there are `limit`, with all as short as the last of them.
+        the rest the first `limit` by (length, id), which is bm25's order for them (when the lengths are
+        walked instead of sorted, every one as short as the last of those comes along).
 
         bm25 scores a quote holding each term once by its length alone, shorter higher (lengths are whole
         token counts, so no rounding blurs that), so no other match can beat all of these."""
