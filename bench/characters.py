@@ -20,10 +20,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/characters.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.synthetic_characters import synthetic_index
 from bot.characters import CharacterIndex, CharacterService
-from bot.characters.synthetic import synthetic_index
+from bot.policy import Mode, SpoilerRules
 from bot.seeding import seed
-from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
 
 REAL_PACK = Path(__file__).resolve().parent.parent / "data" / "trauma-code"

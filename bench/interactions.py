@@ -33,10 +33,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.offline import OfflineDiscord
 from bot.runtime import GoldenHourBot
 from bot.seeding import seed
 from bot.settings import Settings
+from bot.simulator.offline import OfflineDiscord
 from bot.store import Store
 from bot.store.quotes import QUOTE_WORDS_TABLE
 

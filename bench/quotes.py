@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 
-from bot.ingest import Passage, Sentence, ingest
-from bot.pack import Pack, load_pack
+from bot.pack.ingest import Passage, Sentence, ingest
+from bot.pack.model import Pack, load_pack
+from bot.policy import Mode, SpoilerRules
 from bot.quotes import QuoteService, words
-from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

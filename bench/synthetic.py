@@ -12,8 +12,8 @@ import random
 import re
 from pathlib import Path
 
-from bot.ingest import Passage, Sentence, ingest
-from bot.pack import Alias, Character, Episode, Fact, Manifest, Pack, Question, RecapLine, Source, load_pack
+from bot.pack.ingest import Passage, Sentence, ingest
+from bot.pack.model import Alias, Character, Episode, Fact, Manifest, Pack, Question, RecapLine, Source, load_pack
 
 REAL_PACK = Path(__file__).resolve().parent.parent / "data" / "trauma-code"
 SYLLABLES = ["baek", "kang", "hyuk", "yang", "jae", "won", "cheon", "jang", "mi", "han", "yu", "rim", "choi",

@@ -105,8 +105,8 @@ def _print_problems(problems: list[Any]) -> None:
 
 
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.ingest import ingest
-    from bot.pack import load_pack
+    from bot.pack.ingest import ingest
+    from bot.pack.model import load_pack
 
     result = load_pack(settings.data_pack)
     if not result.ok or result.pack is None:
@@ -211,9 +211,9 @@ def _start_bot(settings: Settings, *, sync_only: bool) -> int:
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.console import run_console
-    from bot.offline import OfflineDiscord
     from bot.runtime import GoldenHourBot
+    from bot.simulator.console import run_console
+    from bot.simulator.offline import OfflineDiscord
 
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # keep the screen for the bot
     logging.getLogger("discord").setLevel(logging.ERROR)

@@ -17,17 +17,17 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.errors import NotAllowed, UserError
+from bot.policy import SpoilerPolicy
 from bot.seeding import open_seeded_store
 from bot.settings import ConfigError, Settings
-from bot.spoilers import SpoilerPolicy
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 # Every cog module in bot/cogs/, loaded in this order. A fixed tuple, not a directory scan, so a stray
 # file can never add commands by accident.
-EXTENSIONS: tuple[str, ...] = ("bot.cogs.about", "bot.cogs.characters", "bot.cogs.quotes", "bot.cogs.trivia",
-                               "bot.cogs.mydata", "bot.cogs.recaps", "bot.cogs.spoilers", "bot.cogs.guard")
+EXTENSIONS: tuple[str, ...] = ("bot.about.cog", "bot.characters.cog", "bot.quotes.cog", "bot.trivia.cog",
+                               "bot.mydata.cog", "bot.recaps.cog", "bot.spoilers.cog", "bot.spoilers.guard_cog")
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again in a moment."
 TREE_HASH_KEY = "synced_tree_hash"

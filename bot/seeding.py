@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.ingest import ingest
-from bot.pack import Problem, load_pack
+from bot.pack.ingest import ingest
+from bot.pack.model import Problem, load_pack
 from bot.settings import ConfigError, Settings
 from bot.store import Store, StoreError
 

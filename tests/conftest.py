@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline import OfflineDiscord
 from bot.runtime import GoldenHourBot
 from bot.seeding import seed
 from bot.settings import Settings
+from bot.simulator.offline import OfflineDiscord
 from bot.store import Store
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine

@@ -6,8 +6,8 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
-from bot.offline import OfflineDiscord
 from bot.runtime import APOLOGY
+from bot.simulator.offline import OfflineDiscord
 
 
 async def test_about_lists_pack_sources_and_version(sim: OfflineDiscord) -> None:

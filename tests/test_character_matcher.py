@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.synthetic_characters import synthetic_index
 from bot.characters import CharacterIndex, CharacterService, EntryKind, Figure, Outcome, Resolution, keys
-from bot.characters.synthetic import synthetic_index
-from bot.pack import load_pack
+from bot.pack.model import load_pack
+from bot.policy import Mode, SpoilerRules
 from bot.seeding import seed
-from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
 from tests.conftest import MINI_PACK, REAL_PACK, without_database
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.offline import OfflineDiscord
-from bot.render.common import Limits
+from bot.common.embeds import Limits
 from bot.seeding import seed
+from bot.simulator.offline import OfflineDiscord
 from tests.conftest import MINI_PACK, REAL_PACK
 
 CHARACTERS = yaml.safe_load((REAL_PACK / "characters.yaml").read_text(encoding="utf-8"))["characters"]

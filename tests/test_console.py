@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.console import run_console
-from bot.offline import OfflineDiscord
+from bot.simulator.console import run_console
+from bot.simulator.offline import OfflineDiscord
 from tests.conftest import ROOT
 
 

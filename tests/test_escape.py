@@ -7,7 +7,7 @@ import discord
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.render.common import escape
+from bot.common.embeds import escape
 
 # Pieces each escape reacts to, and the whitespace and line breaks that decide what a "line start" is.
 MARKUP = st.lists(

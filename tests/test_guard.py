@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.offline import BOT_PERMISSIONS, EVERYONE_PERMISSIONS, OfflineDiscord, Request, SentMessage
-from bot.spoilers import Mode, SpoilerRules
+from bot.policy import Mode, SpoilerRules
+from bot.policy.masking import unmask
+from bot.simulator.offline import BOT_PERMISSIONS, EVERYONE_PERMISSIONS, OfflineDiscord, Request, SentMessage
 from bot.spoilers.guard import GuardAction, GuardSettings, SpoilerKeyword, exposed_text, find_spoilers, judge
-from bot.spoilers.masking import unmask
 from bot.store import Store
 from bot.store.rules import Actor
 from tests.conftest import start_sim

@@ -8,8 +8,8 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.spoilers.masking import ELLIPSIS, mask, mask_chunks, unmask
-from bot.spoilers.policy import Mode, SpoilerRules
+from bot.policy.masking import ELLIPSIS, mask, mask_chunks, unmask
+from bot.policy.rules import Mode, SpoilerRules
 
 WS = r"[^\S\n]"  # whitespace within a line
 LEAD = rf"(?:{WS}*(?:>>>|>|-#|[-*+]|\d{{1,3}}[.)]|#{{1,3}})(?={WS}))*{WS}*"

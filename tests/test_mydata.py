@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cogs.mydata import MyData
-from bot.offline import OfflineDiscord
-from bot.render.mydata import CONFIRM_SECONDS
+from bot.mydata.cog import MyData
+from bot.mydata.render import CONFIRM_SECONDS
+from bot.simulator.offline import OfflineDiscord
 from bot.store import Store
 from tests.conftest import on_manual_clock, start_sim, trivia_engine
 
@@ -179,7 +179,7 @@ async def test_opt_out_lookups_never_answer_for_other_members(store: Store) -> N
 
 def test_show_in_a_dm_speaks_of_your_servers_not_this_one() -> None:
     """In a DM there is no "this server": every server's scores are summed as yours, unnamed."""
-    from bot.render.mydata import member_data_embed
+    from bot.mydata.render import member_data_embed
 
     score = {"answered": 4, "correct": 3, "points": 30, "best_streak": 2}
     data = {"progress": None, "optout_at": None, "answers": 9, "games_started": 1, "moderation_entries": 0,

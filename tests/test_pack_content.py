@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import ingest
-from bot.pack import Character, LoadResult, Pack, Person, alias_key, load_pack, normalize_space
-from bot.spoilers.keywords import quote_episode
+from bot.pack.ingest import ingest
+from bot.pack.model import Character, LoadResult, Pack, Person, alias_key, load_pack, normalize_space
+from bot.policy.keywords import quote_episode
 
 PACK_DIR = Path(__file__).resolve().parent.parent / "data" / "trauma-code"
 CONTENT_FILES = {"manifest.yaml", "characters.yaml", "people.yaml", "episodes.yaml"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.pack import load_pack
+from bot.pack.model import load_pack
 from tests.conftest import MINI_PACK
 
 

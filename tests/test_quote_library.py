@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
+from bot.policy import Mode, SpoilerRules
 from bot.quotes import QuoteService
 from bot.quotes.library import QuoteLibrary
 from bot.seeding import seed
-from bot.spoilers import Mode, SpoilerRules
 from bot.store import Store
 from tests.conftest import MINI_PACK, without_database
 

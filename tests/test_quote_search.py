@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UserError
-from bot.offline import OfflineDiscord
+from bot.policy import Mode, SpoilerRules
 from bot.quotes import MAX_QUERY_CHARS, QuoteService, RecentQuotes, parse_query, tokens, words
 from bot.quotes.service import SEARCH_LIMIT, split_marked
 from bot.runtime import APOLOGY
 from bot.seeding import seed
-from bot.spoilers import Mode, SpoilerRules
+from bot.simulator.offline import OfflineDiscord
 from bot.store import Store
 from tests.conftest import REAL_PACK, without_database
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline import OfflineDiscord
+from bot.policy import unmask
 from bot.runtime import APOLOGY
 from bot.seeding import seed
-from bot.spoilers import unmask
+from bot.simulator.offline import OfflineDiscord
 from bot.store import Store
 from tests.conftest import MINI_PACK, REAL_PACK, start_sim
 

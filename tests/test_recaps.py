@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.offline import OfflineDiscord
-from bot.render.common import Limits
-from bot.render.recaps import NOT_COVERED, episodes_embed, recap_embed
-from bot.spoilers import Mode, SpoilerRules
-from bot.spoilers.masking import unmask
+from bot.common.embeds import Limits
+from bot.policy import Mode, SpoilerRules
+from bot.policy.masking import unmask
+from bot.recaps.render import NOT_COVERED, episodes_embed, recap_embed
+from bot.simulator.offline import OfflineDiscord
 from bot.store.recaps import EpisodeInfo, RecapLine
 from tests.test_masking import assert_really_hidden, discord_spans
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render.quotes import HEADLINE_CHARS, shown, shown_text
-from bot.spoilers import SpoilerRules
-from bot.spoilers.policy import Mode
+from bot.policy import SpoilerRules
+from bot.policy.rules import Mode
+from bot.quotes.render import HEADLINE_CHARS, shown, shown_text
 
 # Any text but the renderer's own placeholders for bold and pipes, which no document contains.
 TEXT = st.one_of(

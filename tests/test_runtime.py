@@ -7,9 +7,9 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.offline import OfflineDiscord
 from bot.runtime import EXTENSIONS, TREE_HASH_KEY, make_intents, sync_commands, tree_fingerprint
 from bot.settings import ConfigError, Settings
+from bot.simulator.offline import OfflineDiscord
 from tests.conftest import make_settings
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.spoilers.keywords import names_keyword, quote_episode
+from bot.policy.keywords import names_keyword, quote_episode
 
 # Keywords that overlap, nest, start inside one another, hold regex syntax, or aren't Latin.
 POOL = ["Black Wings", "Wings", "wing", "Sudan", "Baek", "Baek's father", "father", "K-pop", "#1", "3",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.policy import Mode, SpoilerPolicy, SpoilerRules, Treatment
+from bot.policy.masking import unmask
+from bot.policy.rules import withheld_note
 from bot.seeding import seed
-from bot.spoilers import Mode, SpoilerPolicy, SpoilerRules, Treatment
-from bot.spoilers.masking import unmask
-from bot.spoilers.policy import withheld_note
 from bot.store import Store
 from bot.store.rules import Actor, Change, channel_scope
 from tests.conftest import REAL_PACK

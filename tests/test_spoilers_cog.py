@@ -9,9 +9,9 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.offline import BOT_PERMISSIONS, MODERATOR_ROLE_ID, OfflineDiscord, Request
+from bot.policy.masking import unmask
 from bot.seeding import seed
-from bot.spoilers.masking import unmask
+from bot.simulator.offline import BOT_PERMISSIONS, MODERATOR_ROLE_ID, OfflineDiscord, Request
 from bot.store import Store
 from bot.store.rules import Actor
 from tests.conftest import REAL_PACK, start_sim
@@ -322,7 +322,7 @@ async def test_mark_as_spoiler_keeps_the_text_when_discord_refuses(sim: OfflineD
 
 async def test_mark_as_spoiler_needs_manage_messages(sim: OfflineDiscord, monkeypatch) -> None:
     original = await sim.post("Black Wings", user="member")
-    monkeypatch.setattr("bot.offline.BOT_PERMISSIONS", discord.Permissions(BOT_PERMISSIONS.value & ~(1 << 13)))
+    monkeypatch.setattr("bot.simulator.offline.BOT_PERMISSIONS", discord.Permissions(BOT_PERMISSIONS.value & ~(1 << 13)))
     reply = await sim.message_command("Mark as spoiler", original, user="moderator")
     assert "Manage Messages" in reply.message.content
     assert not original.deleted

@@ -11,8 +11,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.offline import MODERATOR_ROLE_ID, OfflineDiscord, SentMessage
-from bot.spoilers.policy import Mode
+from bot.policy.rules import Mode
+from bot.simulator.offline import MODERATOR_ROLE_ID, OfflineDiscord, SentMessage
 from bot.store import Store
 from bot.store.rules import Actor
 from bot.trivia import scoring

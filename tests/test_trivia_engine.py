@@ -11,9 +11,9 @@ import random
 
 import pytest
 
+from bot.policy import SpoilerRules
+from bot.policy.rules import Mode
 from bot.seeding import seed
-from bot.spoilers import SpoilerRules
-from bot.spoilers.policy import Mode
 from bot.store import Store
 from bot.trivia import scoring
 from bot.trivia.clock import ManualClock

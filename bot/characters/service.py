@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.characters.matcher import CharacterIndex, Figure, Resolution, Suggestion, Visibility
-from bot.spoilers import SpoilerRules, Treatment
+from bot.policy import SpoilerRules, Treatment
 from bot.store import Store
 from bot.store.characters import FigureDetailRows
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from bot.policy import SpoilerRules
+from bot.policy.keywords import SpoilerKeyword, quote_episode
 from bot.quotes import tokens
 from bot.quotes.index import WordIndex
 from bot.quotes.library import QuoteLibrary
 from bot.quotes.models import Attribution, Quote, Review, ReviewSummary, SearchResult
 from bot.quotes.query import SearchQuery, parse_query, phrase_expression
-from bot.spoilers import SpoilerRules
-from bot.spoilers.keywords import SpoilerKeyword, quote_episode
 from bot.store import Store
 from bot.store.quotes import MARK_CLOSE, MARK_OPEN
 

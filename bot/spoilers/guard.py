@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.spoilers.keywords import SpoilerKeyword, names_keyword
-from bot.spoilers.policy import Mode, SpoilerRules
+from bot.policy.keywords import SpoilerKeyword, names_keyword
+from bot.policy.rules import Mode, SpoilerRules
 
 _URL = re.compile(r"<?https?://[^\s<]+[^<.,:;\"')\]\s]>?")
 _ANGLE_TOKEN = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|/[^>]+:\d+|t:\d+(?::\w)?)>")  # mentions, emoji, …

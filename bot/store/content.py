@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 
-from bot.ingest import Passage, Sentence
-from bot.pack import Pack, Person
-from bot.spoilers.keywords import quote_episode
+from bot.pack.ingest import Passage, Sentence
+from bot.pack.model import Pack, Person
+from bot.policy.keywords import quote_episode
 from bot.store.base import StoreBase, cached
 from bot.store.migrations import CONTENT_TABLES
 from bot.store.quotes import build_word_index

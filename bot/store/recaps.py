@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.spoilers.keywords import SpoilerKeyword
+from bot.policy.keywords import SpoilerKeyword
 from bot.store.base import StoreBase, cached
 
 

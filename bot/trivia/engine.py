@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.spoilers import SpoilerRules
+from bot.policy import SpoilerRules
 from bot.store import Store
 from bot.store.trivia import AnswerRecord
 from bot.trivia import scoring

@@ -10,7 +10,7 @@ from bot.runtime import EXTENSIONS
 from tests.e2e.conftest import Running
 from tests.e2e.fake_discord import FakeDiscord
 
-pytestmark = pytest.mark.skipif("bot.cogs.characters" not in EXTENSIONS,
+pytestmark = pytest.mark.skipif("bot.characters.cog" not in EXTENSIONS,
                                 reason="the characters cog is not in bot.runtime.EXTENSIONS yet")
 
 

@@ -7,7 +7,7 @@ import pytest
 from bot.runtime import EXTENSIONS
 from tests.e2e.fake_discord import FakeDiscord
 
-pytestmark = pytest.mark.skipif("bot.cogs.mydata" not in EXTENSIONS,
+pytestmark = pytest.mark.skipif("bot.mydata.cog" not in EXTENSIONS,
                                 reason="the mydata cog is not in bot.runtime.EXTENSIONS yet")
 
 

@@ -8,7 +8,7 @@ from bot.runtime import EXTENSIONS
 from tests.e2e.conftest import Running
 from tests.e2e.fake_discord import FakeDiscord
 
-pytestmark = pytest.mark.skipif("bot.cogs.quotes" not in EXTENSIONS,
+pytestmark = pytest.mark.skipif("bot.quotes.cog" not in EXTENSIONS,
                                 reason="the quotes cog is not in bot.runtime.EXTENSIONS yet")
 
 

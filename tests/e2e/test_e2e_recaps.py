@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from bot.render.recaps import NOT_COVERED
+from bot.recaps.render import NOT_COVERED
 from bot.runtime import EXTENSIONS
 from tests.e2e.fake_discord import FakeDiscord
 
-pytestmark = pytest.mark.skipif("bot.cogs.recaps" not in EXTENSIONS,
+pytestmark = pytest.mark.skipif("bot.recaps.cog" not in EXTENSIONS,
                                 reason="the recaps cog is not in bot.runtime.EXTENSIONS yet")
 
 

@@ -14,7 +14,7 @@ from bot.runtime import EXTENSIONS
 from tests.e2e.conftest import Running
 from tests.e2e.fake_discord import FakeDiscord, Recorded, error
 
-pytestmark = pytest.mark.skipif(not {"bot.cogs.spoilers", "bot.cogs.recaps"} <= set(EXTENSIONS),
+pytestmark = pytest.mark.skipif(not {"bot.spoilers.cog", "bot.recaps.cog"} <= set(EXTENSIONS),
                                 reason="the spoilers and recaps cogs are not both in bot.runtime.EXTENSIONS yet")
 
 MANAGE_GUILD = 1 << 5

@@ -16,7 +16,7 @@ from bot.trivia.engine import TriviaEngine
 from tests.e2e.conftest import Running
 from tests.e2e.fake_discord import FakeDiscord, Recorded
 
-pytestmark = pytest.mark.skipif("bot.cogs.trivia" not in EXTENSIONS,
+pytestmark = pytest.mark.skipif("bot.trivia.cog" not in EXTENSIONS,
                                 reason="the trivia cog is not in bot.runtime.EXTENSIONS yet")
 
 SUCCESS = 3  # button style: green

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.render.common import add_field, embed
+from bot.common.embeds import add_field, embed
 
 CONFIRM_SECONDS = 120.0  # how long a /mydata delete prompt can be answered
 MYDATA_COG = "MyData"

@@ -1,6 +1,6 @@
 """`goldenhour console`: try every command without a Discord token.
 
-It runs the real bot (command tree, cogs, services, renderer) inside `bot.offline.OfflineDiscord`, a
+It runs the real bot (command tree, cogs, services, renderer) inside `bot.simulator.offline.OfflineDiscord`, a
 simulated server, and prints each message the bot sends or edits as text. Slash commands are typed as
 a member would; lines starting with `:` drive the simulation.
 """
@@ -15,8 +15,8 @@ from typing import Any, TextIO
 import discord
 from discord import AppCommandOptionType, app_commands
 
-from bot.offline import OfflineDiscord, SentMessage
-from bot.render.text import message_as_text
+from bot.simulator.offline import OfflineDiscord, SentMessage
+from bot.simulator.text import message_as_text
 
 HELP = """\
 Type slash commands as on Discord, options as name:value, e.g.

@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render.mydata import (
+from bot.mydata.render import (
     CANCELLED,
     CONFIRM_SECONDS,
     MYDATA_COG,

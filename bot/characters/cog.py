@@ -14,9 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.characters import CharacterService, Outcome
-from bot.errors import UserError
-from bot.interaction import spoiler_rules
-from bot.render.characters import (
+from bot.characters.render import (
     EMPTY_QUERY,
     GONE,
     PAST_HORIZON,
@@ -29,7 +27,9 @@ from bot.render.characters import (
     pick_options,
     related_options,
 )
-from bot.spoilers import SpoilerRules
+from bot.common.interaction import spoiler_rules
+from bot.errors import UserError
+from bot.policy import SpoilerRules
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot

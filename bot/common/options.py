@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.common.embeds import Limits, truncate
 from bot.errors import UserError
-from bot.render.common import Limits, truncate
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.common.interaction import spoiler_rules
+from bot.common.options import Episode
 from bot.errors import UserError
-from bot.interaction import spoiler_rules
-from bot.options import Episode
-from bot.render.recaps import episodes_embed, recap_embed
+from bot.recaps.render import episodes_embed, recap_embed
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot

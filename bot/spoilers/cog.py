@@ -2,7 +2,7 @@
 and the *Mark as spoiler* message menu.
 
 Discord glue only: the rules are `bot.spoilers.SpoilerPolicy`, the storage and audit log
-`bot.store.rules`, the messages `bot.render.spoilers`.
+`bot.store.rules`, the messages `bot.spoilers.render`.
 
 The moderator commands carry `default_member_permissions` = Manage Server, so Discord shows them to
 moderators only; because a server's admins can hand commands to anyone (Server Settings >
@@ -18,12 +18,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only
-from bot.cogs.guard import cannot_repost, repost_masked
+from bot.common.checks import moderator_only
+from bot.common.interaction import channel_ids, spoiler_rules
+from bot.common.options import EpisodeOrZero
 from bot.errors import NotAllowed, UserError
-from bot.interaction import channel_ids, spoiler_rules
-from bot.options import EpisodeOrZero
-from bot.render.spoilers import (
+from bot.spoilers.guard import GuardAction
+from bot.spoilers.guard_cog import cannot_repost, repost_masked
+from bot.spoilers.render import (
     AUDIT_PAGE_SIZE,
     GuardStatus,
     audit_embed,
@@ -33,7 +34,6 @@ from bot.render.spoilers import (
     progress_text,
     rules_embed,
 )
-from bot.spoilers.guard import GuardAction
 from bot.store.rules import SERVER_SCOPE, Actor, Change, channel_scope
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import discord
 
 from bot.characters import EntryKind, Figure, FigureCard, Suggestion, spelling_key
-from bot.render.common import Limits, add_field, embed, escape, source_footer, truncate
-from bot.spoilers import SpoilerRules, Treatment
+from bot.common.embeds import Limits, add_field, embed, escape, source_footer, truncate
+from bot.policy import SpoilerRules, Treatment
 
 PERSON_COLOUR = discord.Colour.from_rgb(120, 144, 156)  # real people look different from characters
 QUERY_ECHO = 60  # characters of a member's query we echo back (escaped)

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from bot.spoilers.masking import mask
+from bot.policy.masking import mask
 
 if TYPE_CHECKING:  # the store's mixins use the spoiler types, so import it lazily
     from bot.store import Store

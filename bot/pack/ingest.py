@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.pack import Pack, Source
+from bot.pack.model import Pack, Source
 
 REVIEW_SEPARATOR = "Was this review helpful to you?"
 SPOILER_BANNER = "This review may contain spoilers"

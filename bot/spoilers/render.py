@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.render.common import Limits, add_field, embed, escape, truncate
+from bot.common.embeds import Limits, add_field, embed, escape, truncate
+from bot.policy.masking import mask_chunks
+from bot.policy.rules import DEFAULT_MODE, Mode, RulesExplained, SpoilerRules
 from bot.spoilers.guard import GuardAction
-from bot.spoilers.masking import mask_chunks
-from bot.spoilers.policy import DEFAULT_MODE, Mode, RulesExplained, SpoilerRules
 from bot.store.rules import SERVER_SCOPE, AuditEntry
 
 MODE_MEANING = {

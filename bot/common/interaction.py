@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.spoilers import SpoilerRules
+from bot.policy import SpoilerRules
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot

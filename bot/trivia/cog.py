@@ -1,7 +1,7 @@
 """/trivia: multiple-choice games with buttons, per-server scores and leaderboards.
 
 Discord glue only: the game itself is `bot.trivia.engine.TriviaEngine`, the messages are
-`bot.render.trivia`, the buttons `bot.trivia.views`.
+`bot.trivia.render`, the buttons `bot.trivia.views`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_moderator, moderator_only
+from bot.common.checks import is_moderator, moderator_only
+from bot.common.interaction import spoiler_rules
 from bot.errors import NotAllowed, UserError
-from bot.interaction import spoiler_rules
-from bot.pack import Question as PackQuestion
-from bot.render.trivia import leaderboard_embed, settings_embed, start_embed, stats_embed
+from bot.pack.model import Question as PackQuestion
 from bot.trivia.engine import MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, Game, TriviaEngine, TriviaError, check_settings
+from bot.trivia.render import leaderboard_embed, settings_embed, start_embed, stats_embed
 from bot.trivia.views import TRIVIA_COG, AnswerButton, ChannelDisplay
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.interaction import channel_ids
-from bot.render.spoilers import guard_warning, repost_messages
+from bot.common.interaction import channel_ids
 from bot.spoilers.guard import GuardAction, GuardSettings, judge
+from bot.spoilers.render import guard_warning, repost_messages
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot

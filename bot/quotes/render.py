@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.ingest import split_sentences
+from bot.common.embeds import Limits, escape, source_footer, truncate
+from bot.common.embeds import embed as house_embed
+from bot.pack.ingest import split_sentences
+from bot.policy import SpoilerRules, Treatment, mask
+from bot.policy.rules import withheld_note
 from bot.quotes import Attribution, Quote, Review, ReviewSummary, SearchResult
-from bot.render.common import Limits, escape, source_footer, truncate
-from bot.render.common import embed as house_embed
-from bot.spoilers import SpoilerRules, Treatment, mask
-from bot.spoilers.policy import withheld_note
 
 QUOTE_CHARS = 700  # one quote's rendered length at most (the longest in the pack is under 300)
 HEADLINE_CHARS = 200

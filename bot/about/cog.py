@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render.about import about_embed
+from bot.about.render import about_embed
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot

@@ -1,6 +1,6 @@
 """/quote: random quotes, full-text search and whole reviews from the fan reviews and articles.
 
-Discord glue only: the QuoteService finds, bot.render.quotes shows. Replies are public, so they follow
+Discord glue only: the QuoteService finds, bot.quotes.render shows. Replies are public, so they follow
 the channel's spoiler rules; autocomplete (seen only by the member) follows the member's own.
 """
 
@@ -12,11 +12,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.common.embeds import Limits, truncate
+from bot.common.interaction import spoiler_rules
 from bot.errors import UserError
-from bot.interaction import spoiler_rules
 from bot.quotes import MAX_QUERY_CHARS, QuoteService
-from bot.render.common import Limits, truncate
-from bot.render.quotes import (
+from bot.quotes.render import (
     PAGE_TIMEOUT,
     ReviewPager,
     no_match_message,

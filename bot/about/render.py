@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.render.common import add_field, embed
+from bot.common.embeds import add_field, embed
 
 
 def about_embed(info: dict[str, str], sources: list[dict[str, str | None]], counts: dict[str, int],

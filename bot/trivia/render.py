@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.render.common import Limits, add_field, embed, escape, source_footer, truncate
+from bot.common.embeds import Limits, add_field, embed, escape, source_footer, truncate
 from bot.trivia.engine import AnswerOutcome, AnswerStatus, Game, GameStatus, Round, letter, summarize
 from bot.trivia.scoring import BASE, SPEED_MAX, STREAK_MAX
 

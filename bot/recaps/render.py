@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.render.common import Limits, embed, source_footer, truncate
-from bot.spoilers.policy import SpoilerRules, Treatment
+from bot.common.embeds import Limits, embed, source_footer, truncate
+from bot.policy.rules import SpoilerRules, Treatment
 from bot.store.recaps import EpisodeInfo
 
 NOT_COVERED = "The sources don't describe this episode on its own, so there is no recap for it."

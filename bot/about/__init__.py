@@ -1,0 +1,1 @@
+"""/about: the data pack, its sources and the bot's version."""

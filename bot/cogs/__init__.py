@@ -1,1 +1,0 @@
-"""Discord cogs: thin glue from interactions to services and the renderer."""

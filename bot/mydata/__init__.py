@@ -1,0 +1,1 @@
+"""/mydata: everything the bot stores about a member, and erasing it."""

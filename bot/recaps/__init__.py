@@ -1,0 +1,1 @@
+"""/recap and /episodes: what the documents say happens in each episode."""

@@ -1,0 +1,1 @@
+"""A simulated Discord for the offline console and the tests."""
