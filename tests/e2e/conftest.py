@@ -16,7 +16,7 @@ import yarl
 from bot.runtime import GoldenHourBot
 from bot.store import Store
 from tests.conftest import make_settings
-from tests.e2e.fake_discord import GUILD_ID, TOKEN, FakeDiscord
+from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
 
 # discord.py waits this long after the last GUILD_CREATE before on_ready (2 s by default); the fake
 # sends its one guild straight after READY, so a short wait loses nothing.

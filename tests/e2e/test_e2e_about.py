@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.runtime import EXTENSIONS
 from tests.e2e.conftest import Running
-from tests.e2e.fake_discord import APPLICATION_ID, GUILD_ID, TOKEN, FakeDiscord
+from bot.simulator.fake_discord import APPLICATION_ID, GUILD_ID, TOKEN, FakeDiscord
 
 
 async def test_bot_logs_in_identifies_and_registers_commands(e2e: Running) -> None:

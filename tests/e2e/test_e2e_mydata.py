@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import EXTENSIONS
-from tests.e2e.fake_discord import FakeDiscord
+from bot.simulator.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.skipif("bot.mydata.cog" not in EXTENSIONS,
                                 reason="the mydata cog is not in bot.runtime.EXTENSIONS yet")

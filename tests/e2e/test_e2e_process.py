@@ -15,7 +15,7 @@ import yarl
 from bot.runtime import run_bot
 from bot.settings import ConfigError
 from tests.conftest import make_settings
-from tests.e2e.fake_discord import GUILD_ID, TOKEN, FakeDiscord
+from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from bot.recaps.render import NOT_COVERED
 from bot.runtime import EXTENSIONS
-from tests.e2e.fake_discord import FakeDiscord
+from bot.simulator.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.skipif("bot.recaps.cog" not in EXTENSIONS,
                                 reason="the recaps cog is not in bot.runtime.EXTENSIONS yet")

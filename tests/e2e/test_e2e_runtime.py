@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.errors import UserError
 from bot.runtime import APOLOGY
 from tests.e2e.conftest import Running
-from tests.e2e.fake_discord import GUILD_ID
+from bot.simulator.fake_discord import GUILD_ID
 
 GUILD = discord.Object(GUILD_ID)
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.runtime import EXTENSIONS
 from tests.e2e.conftest import Running
-from tests.e2e.fake_discord import FakeDiscord, Recorded, error
+from bot.simulator.fake_discord import FakeDiscord, Recorded, error
 
 pytestmark = pytest.mark.skipif(not {"bot.spoilers.cog", "bot.recaps.cog"} <= set(EXTENSIONS),
                                 reason="the spoilers and recaps cogs are not both in bot.runtime.EXTENSIONS yet")

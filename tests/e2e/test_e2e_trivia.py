@@ -14,7 +14,7 @@ from bot.runtime import EXTENSIONS
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine
 from tests.e2e.conftest import Running
-from tests.e2e.fake_discord import FakeDiscord, Recorded
+from bot.simulator.fake_discord import FakeDiscord, Recorded
 
 pytestmark = pytest.mark.skipif("bot.trivia.cog" not in EXTENSIONS,
                                 reason="the trivia cog is not in bot.runtime.EXTENSIONS yet")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from tests.e2e import limits
+from bot.simulator import payload_limits as limits
 
 
 def _button_rows(rows: int, per_row: int) -> list[dict]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from tests.e2e import limits
+from bot.simulator import payload_limits as limits
 from tests.e2e.conftest import Running
-from tests.e2e.fake_discord import GUILD_ID
+from bot.simulator.fake_discord import GUILD_ID
 
 
 def _registration(e2e: Running) -> list[dict]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.e2e import limits
+from bot.simulator import payload_limits as limits
 
 TOKEN = "e2e.dummy.token"
 APPLICATION_ID = 110_000_000_000_000_001
