@@ -322,7 +322,8 @@ async def test_mark_as_spoiler_keeps_the_text_when_discord_refuses(sim: OfflineD
 
 async def test_mark_as_spoiler_needs_manage_messages(sim: OfflineDiscord, monkeypatch) -> None:
     original = await sim.post("Black Wings", user="member")
-    monkeypatch.setattr("bot.simulator.offline.BOT_PERMISSIONS", discord.Permissions(BOT_PERMISSIONS.value & ~(1 << 13)))
+    without_manage_messages = discord.Permissions(BOT_PERMISSIONS.value & ~(1 << 13))
+    monkeypatch.setattr("bot.simulator.offline.BOT_PERMISSIONS", without_manage_messages)
     reply = await sim.message_command("Mark as spoiler", original, user="moderator")
     assert "Manage Messages" in reply.message.content
     assert not original.deleted

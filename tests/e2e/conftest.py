@@ -14,9 +14,9 @@ import pytest
 import yarl
 
 from bot.runtime import GoldenHourBot
+from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
 from bot.store import Store
 from tests.conftest import make_settings
-from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
 
 # discord.py waits this long after the last GUILD_CREATE before on_ready (2 s by default); the fake
 # sends its one guild straight after READY, so a short wait loses nothing.

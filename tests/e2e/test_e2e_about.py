@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.runtime import EXTENSIONS
-from tests.e2e.conftest import Running
 from bot.simulator.fake_discord import APPLICATION_ID, GUILD_ID, TOKEN, FakeDiscord
+from tests.e2e.conftest import Running
 
 
 async def test_bot_logs_in_identifies_and_registers_commands(e2e: Running) -> None:

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from bot.runtime import EXTENSIONS
-from tests.e2e.conftest import Running
 from bot.simulator.fake_discord import FakeDiscord
+from tests.e2e.conftest import Running
 
 pytestmark = pytest.mark.skipif("bot.characters.cog" not in EXTENSIONS,
                                 reason="the characters cog is not in bot.runtime.EXTENSIONS yet")

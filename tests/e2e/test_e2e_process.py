@@ -14,8 +14,8 @@ import yarl
 
 from bot.runtime import run_bot
 from bot.settings import ConfigError
-from tests.conftest import make_settings
 from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
+from tests.conftest import make_settings
 
 
 @pytest.fixture

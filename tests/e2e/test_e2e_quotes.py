@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import EXTENSIONS
-from tests.e2e.conftest import Running
 from bot.simulator.fake_discord import FakeDiscord
+from tests.e2e.conftest import Running
 
 pytestmark = pytest.mark.skipif("bot.quotes.cog" not in EXTENSIONS,
                                 reason="the quotes cog is not in bot.runtime.EXTENSIONS yet")

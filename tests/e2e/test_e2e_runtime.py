@@ -11,8 +11,8 @@ from discord import app_commands
 
 from bot.errors import UserError
 from bot.runtime import APOLOGY
-from tests.e2e.conftest import Running
 from bot.simulator.fake_discord import GUILD_ID
+from tests.e2e.conftest import Running
 
 GUILD = discord.Object(GUILD_ID)
 

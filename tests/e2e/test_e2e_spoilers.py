@@ -11,8 +11,8 @@ import pytest
 from aiohttp import web
 
 from bot.runtime import EXTENSIONS
-from tests.e2e.conftest import Running
 from bot.simulator.fake_discord import FakeDiscord, Recorded, error
+from tests.e2e.conftest import Running
 
 pytestmark = pytest.mark.skipif(not {"bot.spoilers.cog", "bot.recaps.cog"} <= set(EXTENSIONS),
                                 reason="the spoilers and recaps cogs are not both in bot.runtime.EXTENSIONS yet")

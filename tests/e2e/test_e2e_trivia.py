@@ -11,10 +11,10 @@ import random
 import pytest
 
 from bot.runtime import EXTENSIONS
+from bot.simulator.fake_discord import FakeDiscord, Recorded
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine
 from tests.e2e.conftest import Running
-from bot.simulator.fake_discord import FakeDiscord, Recorded
 
 pytestmark = pytest.mark.skipif("bot.trivia.cog" not in EXTENSIONS,
                                 reason="the trivia cog is not in bot.runtime.EXTENSIONS yet")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.simulator import payload_limits as limits
-from tests.e2e.conftest import Running
 from bot.simulator.fake_discord import GUILD_ID
+from tests.e2e.conftest import Running
 
 
 def _registration(e2e: Running) -> list[dict]:
