@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.pack.ingest import ingest
-from bot.pack.model import Problem, load_pack
+from bot.policy.keywords import quote_episodes
 from bot.settings import ConfigError, Settings
 from bot.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from bot.pack.model import Problem
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +37,16 @@ class SeedResult:
 
 async def seed(store: Store, pack_path: Path) -> SeedResult:
     """Replace the content with the pack's; a pack with any problem changes nothing."""
+    from bot.pack.ingest import ingest  # pydantic and the validator: loaded only when seeding
+    from bot.pack.model import load_pack
+
     loaded = load_pack(pack_path)
     if not loaded.ok or loaded.pack is None:
         return SeedResult(problems=loaded.problems)
     passages, sentences = ingest(loaded.pack)
-    counts = await store.replace_content(loaded.pack, passages, sentences)
-    return SeedResult(counts=counts)
+    episodes = quote_episodes(loaded.pack, passages, sentences)
+    counts = await store.replace_content(loaded.pack, passages, sentences, episodes)
+    return SeedResult(counts=dict(counts))
 
 
 async def ensure_seeded(store: Store, pack_path: Path) -> SeedResult | None:

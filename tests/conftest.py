@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,21 +22,6 @@ from bot.trivia.engine import TriviaEngine
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PACK = ROOT / "data" / "trauma-code"
 MINI_PACK = Path(__file__).resolve().parent / "fixtures" / "mini-pack"
-
-
-@contextlib.contextmanager
-def without_database(store: Store, what: str) -> Iterator[None]:
-    """Inside, any use of `store`'s connection fails the test: proves `what` is served from memory.
-    The once-a-second check for other processes' commits is paused too, so timing can't trip it."""
-
-    class NoDatabase:
-        def __getattr__(self, name: str) -> object:
-            raise AssertionError(f"{what} went to the database ({name})")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store, "_db", NoDatabase())
-        patch.setattr(store, "_notice_external_changes", lambda: asyncio.sleep(0))
-        yield
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -59,7 +43,6 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real pack seeded once per run; each test gets its own copy (seeding costs ~0.5 s)."""
-    import asyncio
 
     path = tmp_path_factory.mktemp("template") / "seeded.db"
 
@@ -67,7 +50,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         template = await Store.open(path)
         result = await seed(template, REAL_PACK)
         assert result.ok, result.problems
-        await template._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await template.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await template.close()
 
     with ThreadPoolExecutor(1) as pool:  # asyncio.run in a thread of its own, away from pytest-asyncio's loop

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bot.seeding import ensure_seeded, seed
 from bot.store import Store
 from tests.conftest import MINI_PACK, REAL_PACK
@@ -40,18 +42,14 @@ async def test_a_broken_pack_changes_nothing(store: Store, tmp_path: Path) -> No
 async def test_a_failure_midway_through_the_load_rolls_back(store: Store, monkeypatch) -> None:
     assert (await seed(store, MINI_PACK)).ok
     before = await store.content_counts()
-    import bot.store.content as content
+    from bot.pack.ingest import ingest
+    from bot.pack.model import load_pack
 
-    def explode(*args: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(content, "quote_episode", explode)  # fails after figures/questions were replaced
-    try:
-        await seed(store, REAL_PACK)
-    except RuntimeError:
-        pass
-    else:
-        raise AssertionError("the seed should have failed")
+    pack = load_pack(REAL_PACK).pack
+    assert pack is not None
+    passages, sentences = ingest(pack)
+    with pytest.raises(ValueError):  # one episode short: fails at the quotes, after figures/questions
+        await store.replace_content(pack, passages, sentences, [None] * (len(sentences) - 1))
     assert await store.content_counts() == before
     assert (await store.pack_info())["pack_id"] == "mini-show"
 
@@ -67,7 +65,7 @@ async def test_every_seed_changes_the_content_stamp_even_within_a_second(store: 
 async def test_a_seed_leaves_the_search_index_in_one_segment(store: Store) -> None:
     # A tiny in-memory budget makes the rebuild write many segments, as 100,000 quotes do by themselves;
     # every search reads each segment, so the seed merges them.
-    await store._db.execute("INSERT INTO quotes_fts(quotes_fts, rank) VALUES ('hashsize', 2048)")
+    await store.db.execute("INSERT INTO quotes_fts(quotes_fts, rank) VALUES ('hashsize', 2048)")
     assert (await seed(store, REAL_PACK)).ok
     assert await store.scalar("SELECT COUNT(DISTINCT segid) FROM quotes_fts_idx") == 1
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
+from bot.store.recaps import SpoilerKeyword
 
-class SpoilerKeyword(NamedTuple):
-    episode: int
-    keyword: str
+if TYPE_CHECKING:
+    from bot.pack.ingest import Passage, Sentence
+    from bot.pack.model import Pack
+
+__all__ = ["SpoilerKeyword", "keyword_pattern", "names_keyword", "quote_episode", "quote_episodes"]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -45,12 +48,8 @@ def _latest_first(keywords: tuple[tuple[int, str], ...]) -> tuple[tuple[int, Cal
     return tuple((episode, keyword_pattern(keyword).search) for episode, keyword in named)
 
 
-@functools.lru_cache(maxsize=4096)
 def _latest_named(text: str, keywords: tuple[tuple[int, str], ...]) -> int | None:
-    """The latest episode whose keyword `text` names (as `names_keyword` tells). Remembered: a page of
-    quotes asks it of the same few review headlines again and again. Otherwise, every search reply asks
-    it of the member's new text, and a seed of every quote: so the keywords are searched latest first,
-    and the first found ends it."""
+    """The latest episode whose keyword `text` names (as `names_keyword` tells)."""
     for episode, search in _latest_first(keywords):
         if search(text) is not None:
             return episode
@@ -69,3 +68,12 @@ def quote_episode(text: str, flagged: bool, keywords: Iterable[tuple[int, str]],
     if flagged:
         episodes.append(episode_count)
     return max(episodes, default=None)
+
+
+def quote_episodes(pack: Pack, passages: Sequence[Passage], sentences: Sequence[Sentence]) -> list[int | None]:
+    """What each of a pack's quotable sentences can spoil (`quote_episode`), in order: worked out at
+    seed time and stored with the quote."""
+    flagged = {(p.source, p.position) for p in passages if p.spoiler_flag}
+    keywords = tuple((e.number, k) for e in pack.episodes for k in e.spoiler_keywords)
+    return [quote_episode(s.text, (s.source, s.passage_position) in flagged, keywords,
+                          pack.manifest.episode_count, s.spoils) for s in sentences]

@@ -40,9 +40,6 @@ class Quotes(commands.GroupCog, group_name="quote",
         self.service = QuoteService(bot.store)
         self.page_timeout = PAGE_TIMEOUT  # tests shorten it
 
-    async def cog_load(self) -> None:
-        await self.service.reload()  # the first search after start-up doesn't pay for it
-
     @app_commands.command(name="random", description="A random quote, optionally about a character or topic")
     @app_commands.describe(about="A character (pick one) or any word, like “helicopter”")
     async def random(self, interaction: discord.Interaction,

@@ -16,9 +16,6 @@ from rapidfuzz import fuzz, process
 
 from bot.policy import SpoilerRules
 from bot.policy.keywords import SpoilerKeyword, quote_episode
-from bot.quotes import tokens
-from bot.quotes.index import WordIndex
-from bot.quotes.library import QuoteLibrary
 from bot.quotes.models import Attribution, Quote, Review, ReviewSummary, SearchResult
 from bot.quotes.query import SearchQuery, parse_query, phrase_expression
 from bot.store import Store
@@ -61,18 +58,6 @@ class RandomResult:
 
 
 @dataclass(frozen=True)
-class _Page:
-    """One page of a search answered from memory: how many quotes match, the positions of the best in
-    the library, and the MATCH expression, folded terms and prefixes that found them."""
-
-    total: int
-    positions: tuple[int, ...]
-    match: str
-    terms: tuple[str, ...]
-    prefixes: tuple[bool, ...]
-
-
-@dataclass(frozen=True)
 class _Context:
     """What attribution needs from the content: spoiler keywords and the episode count."""
 
@@ -106,27 +91,6 @@ class QuoteService:
         self.store = store
         self.recent = recent or RecentQuotes()
         self.rng = rng or random.Random()
-        self._library: QuoteLibrary | None = None
-
-    async def reload(self) -> None:
-        """Load every quote, the common words' rankings and FTS5's index of them for the current content
-        (called when the cog loads; a pick or a search reloads them by itself after a seed)."""
-        stamp = await self.store.content_stamp()
-        columns = await self.store.all_quotes()
-        context = await self._context()
-        attributions = {row["passage_id"]: self._attribution(row, context)
-                        for row in await self.store.quote_attributions()}
-        rankings = await self.store.common_word_matches()
-        index = WordIndex.build(await self.store.word_postings(), await self.store.quote_vocabulary(),
-                                columns.ids, await self.store.quote_token_counts())
-        self._library = QuoteLibrary.build(stamp, columns, attributions, rankings, index)
-
-    async def library(self) -> QuoteLibrary:
-        """The quotes in memory, for the content as it is now."""
-        if self._library is None or self._library.stamp != await self.store.content_stamp():
-            await self.reload()
-        assert self._library is not None
-        return self._library
 
     async def _context(self) -> _Context:
         return _Context(await self.store.spoiler_keywords(), await self.store.episode_count())
@@ -152,70 +116,15 @@ class QuoteService:
         return await self.search_query(query, limit=limit)
 
     async def search_query(self, query: SearchQuery, *, limit: int = SEARCH_LIMIT) -> SearchResult:
-        """Whole words first, prefixes only when they don't fill the page.
-
-        A complete word ranks the quotes that contain it as written; widening every word to a prefix
-        ("high" → higher, highlight, highly…) doubles the rows bm25 must score for common words, so it
-        is kept for what a member may still be typing (`heli` → helicopter), where whole words fall short.
-
-        A search of words kept in memory is answered there (`_page_in_memory`), the rest by FTS5.
-        """
-        context = await self._context()
-        if limit <= SEARCH_LIMIT:
-            library = await self.library()
-            page = self._page_in_memory(library, query, limit)
-            quotes = await self._marked(library, page) if page is not None else None
-            if page is not None and quotes is not None:
-                return SearchResult(query, page.total, quotes, context.episode_of(query.text) if quotes else None)
+        """Whole words first, prefixes only when they don't fill the page: a complete word ranks the
+        quotes that contain it as written, and a prefix is kept for what a member may still be typing
+        (`heli` → helicopter)."""
         hits = await self.store.search_quotes([match for match, _ in query.variants()], limit=limit)
         if not hits.rows:
             return SearchResult(query, 0, ())
+        context = await self._context()
         return SearchResult(query, hits.total, tuple(self._quote(row, context) for row in hits.rows),
                             context.episode_of(query.text))
-
-    @staticmethod
-    def _page_in_memory(library: QuoteLibrary, query: SearchQuery, limit: int) -> _Page | None:
-        """What `store.search_quotes` finds for `query` (the same quotes, order and count), from the
-        library; None when a word isn't kept in memory (or isn't plain text) and only FTS5 can tell.
-
-        The seed ranked each common word with the very statements a live search runs, and exported
-        FTS5's index of them (`build_word_index`); scoring their thousands of quotes again, or even one
-        trip to the database, was most of a search's time. Prefixes that stand for no word but the
-        whole words themselves would find the same page again, so they aren't tried.
-        """
-        terms = [tokens.term(term) for term in query.terms]
-        if None in terms:
-            return None
-        folded = tuple(term for term in terms if term is not None)
-        variants = query.variants()
-        for attempt, (match, prefixes) in enumerate(variants, start=1):
-            found = library.search(folded, prefixes, limit)
-            if found is None:
-                return None
-            total, positions = found
-            if (len(positions) >= limit or attempt == len(variants)
-                    or not library.widens(folded, variants[attempt][1])):
-                return _Page(total, tuple(positions), match, folded, prefixes)
-        return None
-
-    async def _marked(self, library: QuoteLibrary, page: _Page) -> tuple[Quote, ...] | None:
-        """The page's quotes with the matched words marked as FTS5's highlight() would mark them: by
-        `tokens.mark` where it reads the text as FTS5 does, else by FTS5 itself, for those quotes only
-        (a quote with emoji, say). None if they are gone (another process seeded meanwhile)."""
-        texts = [library.text(position) for position in page.positions]
-        segments = [tokens.mark(text, page.terms, page.prefixes) for text in texts]
-        unmarked = [library.quote_id(position) for position, marks in zip(page.positions, segments, strict=True)
-                    if marks is None]
-        if unmarked:
-            highlighted = await self.store.highlighted(page.match, unmarked)
-            for index, (position, text) in enumerate(zip(page.positions, texts, strict=True)):
-                if segments[index] is None:
-                    marked = highlighted.get(library.quote_id(position))
-                    if marked is None:
-                        return None
-                    segments[index] = split_marked(marked, text)
-        return tuple(library.quote(position, marks or (), text)
-                     for position, marks, text in zip(page.positions, segments, texts, strict=True))
 
     # -- random ----------------------------------------------------------------------------------------
 
@@ -247,12 +156,13 @@ class QuoteService:
 
     async def random(self, rules: SpoilerRules, *, channel_id: int | None,
                      about: str | None = None) -> RandomResult:
-        """A random quote (about someone or something), not one of the channel's last few. Without
-        `about`, every quote the rules let be shown is equally likely (picked from memory); with it,
-        FTS5 finds the candidates and the pick is close to uniform (see `Store.random_quote`)."""
-        if about is None:
-            return await self._random_any(rules, channel_id or 0)
-        match, label, existence = await self._about(about, rules)
+        """A random quote (about someone or something), not one of the channel's last few; the pick is
+        close to uniform (see `Store.random_quote`)."""
+        match: str | None = None
+        label: str | None = None
+        existence: int | None = None
+        if about is not None:
+            match, label, existence = await self._about(about, rules)
         hide = rules.withheld_after
         channel = channel_id or 0
         recent = self.recent.recent(channel)
@@ -271,20 +181,6 @@ class QuoteService:
         if existence is not None:
             about_episode = max(existence, about_episode or 0)
         return RandomResult(self._quote(row, context), label, False, about_episode)
-
-    async def _random_any(self, rules: SpoilerRules, channel: int) -> RandomResult:
-        """Any quote these rules let be shown, chosen uniformly from memory."""
-        library = await self.library()
-        hide = rules.withheld_after
-        recent = self.recent.recent(channel)
-        position = library.pick(hide, recent, self.rng)
-        if position is None:  # every candidate was shown lately: repeat the one shown longest ago
-            position = library.oldest_of(recent, hide)
-        if position is None:
-            return RandomResult(None, None, withheld=hide is not None and len(library) > 0)
-        quote = library.quote(position)
-        self.recent.remember(channel, quote.id)
-        return RandomResult(quote, None, False)
 
     async def about_suggestions(self, typed: str, rules: SpoilerRules) -> list[str]:
         """Character and people names for autocomplete, leaving out any name that itself gives away an

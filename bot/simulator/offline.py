@@ -375,7 +375,7 @@ class OfflineDiscord:
         The count lives on the connection: two simulations sharing one store (a restart, a second bot
         on the same database) both see the queries either of them started."""
         store = getattr(self.bot, "store", None)
-        connection = getattr(store, "_db", None)
+        connection = getattr(store, "db", None)
         if connection is None:
             return
         self._counted = connection

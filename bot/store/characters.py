@@ -39,16 +39,16 @@ class CharacterQueries(StoreBase):
         return [dict(row) for row in rows]
 
     async def figure_details(self) -> FigureDetailRows:
-        """What every card shows beyond the index, in one trip: each figure's bio and credits, its
+        """What every card shows beyond the index: each figure's bio and credits, its
         aliases, its relationships (with the target's canonical name, kind and reveal episode) and its
-        facts, in pack order. The character service keeps them in memory until the next seed, so showing
-        a card never waits on the database."""
-        figures, aliases, relationships, facts = await self.fetch_together(
-            ("SELECT id, bio, source, actor_source FROM figures", ()),
-            ("SELECT figure_id, name, kind, episode, source FROM aliases ORDER BY figure_id, position", ()),
-            ("SELECT r.figure_id, r.to_id, t.name AS to_name, t.kind AS to_kind, r.relation, r.episode,"
-             " t.episode AS to_episode, r.source"
-             " FROM relationships r JOIN figures t ON t.id = r.to_id ORDER BY r.figure_id, r.position", ()),
-            ("SELECT figure_id, text, episode, source FROM facts ORDER BY figure_id, position", ()),
-        )
+        facts, in pack order. The character service keeps them in memory with its name index, until the
+        next seed."""
+        figures = await self.fetchall("SELECT id, bio, source, actor_source FROM figures")
+        aliases = await self.fetchall(
+            "SELECT figure_id, name, kind, episode, source FROM aliases ORDER BY figure_id, position")
+        relationships = await self.fetchall(
+            "SELECT r.figure_id, r.to_id, t.name AS to_name, t.kind AS to_kind, r.relation, r.episode,"
+            " t.episode AS to_episode, r.source"
+            " FROM relationships r JOIN figures t ON t.id = r.to_id ORDER BY r.figure_id, r.position")
+        facts = await self.fetchall("SELECT figure_id, text, episode, source FROM facts ORDER BY figure_id, position")
         return FigureDetailRows(figures, aliases, relationships, facts)

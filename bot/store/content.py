@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from bot.pack.ingest import Passage, Sentence
-from bot.pack.model import Pack, Person
-from bot.policy.keywords import quote_episode
-from bot.store.base import StoreBase, cached
+from bot.store.base import StoreBase
 from bot.store.migrations import CONTENT_TABLES
-from bot.store.quotes import build_word_index
+
+if TYPE_CHECKING:  # the pack's models (pydantic) are loaded by seeding only, not by the running bot
+    from bot.pack.ingest import Passage, Sentence
+    from bot.pack.model import Pack, Person
 
 
 class ContentQueries(StoreBase):
-    async def replace_content(self, pack: Pack, passages: list[Passage], sentences: list[Sentence]) -> dict[str, int]:
-        """Swap the content for `pack`'s; on any error the previous content stays as it was."""
+    async def replace_content(self, pack: Pack, passages: list[Passage], sentences: list[Sentence],
+                              quote_episodes: Sequence[int | None]) -> Mapping[str, int]:
+        """Swap the content for `pack`'s; on any error the previous content stays as it was.
+        `quote_episodes[i]` is what `sentences[i]` can spoil (worked out by the spoiler policy)."""
         async with self.transaction() as db:
             # Children first, so cascades have nothing left to do and FKs hold at every step.
             for table in reversed(CONTENT_TABLES):
@@ -103,27 +106,15 @@ class ContentQueries(StoreBase):
                     (p.source, p.position, p.headline, int(p.spoiler_flag), p.body),
                 )
                 passage_ids[(p.source, p.position)] = cursor.lastrowid or 0
-            flagged = {(p.source, p.position) for p in passages if p.spoiler_flag}
-            keywords = [(e.number, k) for e in pack.episodes for k in e.spoiler_keywords]
             await db.executemany(
                 "INSERT INTO quotes (passage_id, position, text, episode) VALUES (?,?,?,?)",
-                [
-                    (
-                        passage_ids[(s.source, s.passage_position)], s.position, s.text,
-                        quote_episode(s.text, (s.source, s.passage_position) in flagged, keywords,
-                                      pack.manifest.episode_count, s.spoils),
-                    )
-                    for s in sentences
-                ],
+                [(passage_ids[(s.source, s.passage_position)], s.position, s.text, episode)
+                 for s, episode in zip(sentences, quote_episodes, strict=True)],
             )
             await db.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')")
-            # 'rebuild' leaves the index in several segments, and every search reads each of them:
-            # merged into one, a two-word search at 100,000 quotes takes a quarter less time.
-            await db.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('optimize')")
-            await self.in_thread(build_word_index)
+            await db.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('optimize')")  # one segment to read
         return await self.content_counts()
 
-    @cached
     async def content_counts(self) -> Mapping[str, int]:
         counts: dict[str, int] = {}
         for label, sql in (
@@ -144,25 +135,20 @@ class ContentQueries(StoreBase):
             counts[label] = int(await self.scalar(sql))
         return counts
 
-    @cached
     async def is_seeded(self) -> bool:
         return await self.scalar("SELECT value FROM pack_info WHERE key = 'pack_id'") is not None
 
-    @cached
     async def pack_info(self) -> Mapping[str, str]:
         return {row["key"]: row["value"] for row in await self.fetchall("SELECT key, value FROM pack_info")}
 
-    @cached
     async def sources(self) -> Sequence[Mapping[str, str | None]]:
         rows = await self.fetchall("SELECT id, file, title, kind, author FROM sources ORDER BY position")
         return [dict(row) for row in rows]
 
-    @cached
     async def source_titles(self) -> Mapping[str, str]:
         """Source id -> human title, in manifest order (what footers and citations show)."""
         return {str(source["id"]): str(source["title"]) for source in await self.sources()}
 
-    @cached
     async def content_stamp(self) -> str | None:
         """Changes with every seed (this process's or another's): what keeps content in memory
         reloads it when the stamp differs from the one it loaded under."""
@@ -171,7 +157,6 @@ class ContentQueries(StoreBase):
             " WHERE key IN ('pack_id', 'seeded_at', 'content_version') ORDER BY key)"
         )
 
-    @cached
     async def episode_count(self) -> int:
         value = await self.scalar("SELECT value FROM pack_info WHERE key = 'episode_count'")
         return int(value or 0)

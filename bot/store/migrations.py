@@ -23,9 +23,6 @@ CONTENT_TABLES = (
     "questions",
     "passages",
     "quotes",
-    "quote_word_counts",
-    "quote_top_matches",
-    "quote_word_postings",
 )
 
 MIGRATIONS: list[tuple[int, str]] = [
@@ -205,5 +202,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
 ]
+
+MIGRATIONS.append((
+    5,
+    """
+    -- search is FTS5's own (bm25, highlight): the seed-time rankings and word lists of 3 and 4 go
+    DROP TABLE quote_word_postings;
+    DROP TABLE quote_top_matches;
+    DROP TABLE quote_word_counts;
+    """,
+))
 
 LATEST_VERSION = MIGRATIONS[-1][0]

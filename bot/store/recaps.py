@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from bot.policy.keywords import SpoilerKeyword
-from bot.store.base import StoreBase, cached
+from bot.store.base import StoreBase
+
+
+class SpoilerKeyword(NamedTuple):
+    """A word or phrase that gives away `episode` (the spoiler policy matches them: policy/keywords)."""
+
+    episode: int
+    keyword: str
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,6 @@ class EpisodeInfo:
 
 
 class RecapQueries(StoreBase):
-    @cached
     async def episodes(self) -> Sequence[EpisodeInfo]:
         """Every episode, in order, without recap lines."""
         rows = await self.fetchall(
@@ -36,7 +42,6 @@ class RecapQueries(StoreBase):
         return [EpisodeInfo(r["number"], r["title"], r["title_source"], bool(r["covered"]), r["summary"])
                 for r in rows]
 
-    @cached
     async def episode(self, number: int) -> EpisodeInfo | None:
         """One episode with its recap lines and the title of each line's source document."""
         row = await self.fetchone(
@@ -54,7 +59,6 @@ class RecapQueries(StoreBase):
         return EpisodeInfo(row["number"], row["title"], row["title_source"], bool(row["covered"]), row["summary"],
                            tuple(RecapLine(line["text"], line["source_title"]) for line in lines))
 
-    @cached
     async def spoiler_keywords(self) -> Sequence[SpoilerKeyword]:
         rows = await self.fetchall("SELECT episode, keyword FROM spoiler_keywords ORDER BY episode, keyword")
         return [SpoilerKeyword(row["episode"], row["keyword"]) for row in rows]

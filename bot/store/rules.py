@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.store.base import StoreBase, cached
+from bot.store.base import StoreBase
 
 # Columns a moderator may change; the names go into SQL, so only these are ever accepted.
 SERVER_SETTINGS = ("spoiler_mode", "horizon", "moderator_role_id", "guard_enabled", "guard_action")
@@ -53,12 +53,10 @@ def channel_scope(channel_id: int) -> str:
 
 
 class RuleQueries(StoreBase):
-    @cached
     async def guild_settings(self, guild_id: int) -> Mapping[str, Any] | None:
         row = await self.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         return dict(row) if row else None
 
-    @cached
     async def channel_rule(self, guild_id: int, channel_id: int) -> Mapping[str, Any] | None:
         row = await self.fetchone(
             "SELECT spoiler_mode, horizon FROM channel_rules WHERE guild_id = ? AND channel_id = ?",
@@ -66,7 +64,6 @@ class RuleQueries(StoreBase):
         )
         return dict(row) if row else None
 
-    @cached
     async def channel_rules(self, guild_id: int) -> Sequence[Mapping[str, Any]]:
         """Every channel override in a server."""
         rows = await self.fetchall(
@@ -75,7 +72,6 @@ class RuleQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
-    @cached
     async def member_progress(self, user_id: int) -> int | None:
         return await self.scalar("SELECT episode FROM member_progress WHERE user_id = ?", (user_id,))
 
@@ -89,11 +85,9 @@ class RuleQueries(StoreBase):
             (user_id, episode, _now()),
         )
 
-    @cached
     async def moderator_role(self, guild_id: int) -> int | None:
         return await self.scalar("SELECT moderator_role_id FROM guild_settings WHERE guild_id = ?", (guild_id,))
 
-    @cached
     async def guard_settings(self, guild_id: int) -> tuple[bool, str]:
         """(enabled, action) of the spoiler guard in a server; off and `warn` until a moderator says."""
         row = await self.fetchone("SELECT guard_enabled, guard_action FROM guild_settings WHERE guild_id = ?",

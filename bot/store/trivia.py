@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.base import StoreBase, cached
+from bot.store.base import StoreBase
 
 DEFAULT_TRIVIA_SECONDS = 20
 DEFAULT_TRIVIA_LENGTH = 5
@@ -125,7 +125,6 @@ class TriviaQueries(StoreBase):
 
     # -- settings ----------------------------------------------------------------------------------
 
-    @cached
     async def trivia_settings(self, guild_id: int) -> tuple[int, int]:
         """(seconds per question, default number of questions) for a server."""
         row = await self.fetchone(
@@ -147,7 +146,6 @@ class TriviaQueries(StoreBase):
 
     # -- scores ------------------------------------------------------------------------------------
 
-    @cached
     async def trivia_leaderboard(self, guild_id: int, *, since: dt.datetime | None = None, limit: int = 10,
                                  include_user: int | None = None) -> Sequence[Mapping[str, Any]]:
         """Ranked rows (rank, user_id, points, correct, answered) of one server: the top `limit` ranks,
@@ -168,7 +166,6 @@ class TriviaQueries(StoreBase):
         )
         return [dict(row) for row in rows]
 
-    @cached
     async def trivia_member_stats(self, guild_id: int, user_id: int) -> Mapping[str, Any] | None:
         row = await self.fetchone(
             "SELECT answered, correct, points, streak, best_streak FROM trivia_members"
@@ -178,12 +175,8 @@ class TriviaQueries(StoreBase):
     # -- leaderboard opt-out -----------------------------------------------------------------------
 
     async def leaderboard_opted_out(self, user_ids: Iterable[int]) -> set[int]:
-        """Which of `user_ids` opted out. Any iterable will do: it becomes a sorted tuple first, the plain
-        value the cache can key on."""
-        return await self._leaderboard_opted_out(tuple(sorted(set(user_ids))))
-
-    @cached
-    async def _leaderboard_opted_out(self, ids: tuple[int, ...]) -> frozenset[int]:
+        """Which of `user_ids` opted out."""
+        ids = sorted(set(user_ids))
         if not ids:
             return set()
         marks = ",".join("?" * len(ids))
