@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
@@ -46,26 +45,6 @@ def make_intents(settings: Settings) -> discord.Intents:
 class GoldenHourTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await answer_error(interaction, error)
-
-    async def _call(self, interaction: discord.Interaction) -> None:
-        await super()._call(interaction)
-        release(interaction)  # not when it raised: discord.py then still answers the error with it
-
-
-def release(interaction: discord.Interaction) -> None:
-    """Let an answered interaction be freed as soon as nothing holds it.
-
-    discord.py's Interaction and the InteractionResponse it caches refer to each other, so every
-    command left a dozen objects (the interaction, its member, user, namespace…) that only Python's
-    cycle collector could free: a pause of 0.15–0.3 ms every fifty or so interactions, landing on
-    whichever member's command happened to cross the threshold. Dropping the cached response once the
-    tree is done with the interaction breaks the cycle; nothing of ours reads the response after that
-    (a later read would get a fresh one that doesn't know the interaction was answered). The slot's
-    name is discord.py's own: if a version renames it, this does nothing and
-    `test_an_answered_interaction_is_freed_without_the_cycle_collector` says so.
-    """
-    with contextlib.suppress(AttributeError):  # never read, so never cached
-        del interaction._cs_response  # type: ignore[attr-defined]
 
 
 def user_message(error: Exception) -> str | None:
