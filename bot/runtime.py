@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.errors import NotAllowed, UserError
+from bot.errors import UserError
 from bot.policy import SpoilerPolicy
 from bot.seeding import open_seeded_store
 from bot.settings import ConfigError, Settings
@@ -42,6 +42,14 @@ def make_intents(settings: Settings) -> discord.Intents:
     return intents
 
 
+class NotAllowed(app_commands.CheckFailure):
+    """A check's refusal: the member may not do this here; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class GoldenHourTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await answer_error(interaction, error)
@@ -51,6 +59,8 @@ def user_message(error: Exception) -> str | None:
     """The member-facing sentence for an expected error, or None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
+    if isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, UserError):
+        error = error.__cause__  # an option type's own sentence (common/options.py)
     if isinstance(error, UserError | NotAllowed):
         return error.message
     if isinstance(error, app_commands.CommandOnCooldown):

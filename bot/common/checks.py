@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.errors import NotAllowed
+from bot.runtime import NotAllowed
+
+__all__ = ["NotAllowed", "is_moderator", "moderator_only"]
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot

@@ -18,10 +18,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.common.checks import moderator_only
+from bot.common.checks import NotAllowed, moderator_only
 from bot.common.interaction import channel_ids, spoiler_rules
 from bot.common.options import EpisodeOrZero
-from bot.errors import NotAllowed, UserError
+from bot.errors import UserError
 from bot.spoilers.guard import GuardAction
 from bot.spoilers.guard_cog import cannot_repost, repost_masked
 from bot.spoilers.render import (

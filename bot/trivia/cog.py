@@ -13,9 +13,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.common.checks import is_moderator, moderator_only
+from bot.common.checks import NotAllowed, is_moderator, moderator_only
 from bot.common.interaction import spoiler_rules
-from bot.errors import NotAllowed, UserError
+from bot.errors import UserError
 from bot.pack.model import Question as PackQuestion
 from bot.trivia.engine import MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, Game, TriviaEngine, TriviaError, check_settings
 from bot.trivia.render import leaderboard_embed, settings_embed, start_embed, stats_embed
