@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import signal
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -112,6 +113,9 @@ class GoldenHourBot(commands.Bot):
         self.spoilers = SpoilerPolicy(store)
         self.sync_on_start = sync_commands
         self.version = __version__
+        # What holds members' data in memory registers here to drop a member's on /mydata delete, so no
+        # feature needs to know another.
+        self.member_forgetters: list[Callable[[int], None]] = []
 
     async def setup_hook(self) -> None:
         await self.store.migrate()  # a no-op when the CLI already opened it at the latest version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -18,13 +19,10 @@ from bot.mydata.render import (
     MYDATA_COG,
     NOT_YOURS,
     STALE_CONFIRMATION,
-    ConfirmButton,
-    confirm_view,
     delete_prompt,
     deleted_message,
     member_data_embed,
 )
-from bot.trivia.views import engine_of
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot
@@ -78,9 +76,8 @@ class MyData(commands.GroupCog, name=MYDATA_COG, group_name="mydata",
         if action == "cancel":
             await interaction.response.edit_message(content=CANCELLED, embed=None, view=None)
             return
-        engine = engine_of(self.bot)
-        if engine is not None:
-            engine.forget(prompt.owner_id)  # first, so a question closing meanwhile can't store them again
+        for forget in self.bot.member_forgetters:  # first, so a game closing meanwhile can't store them again
+            forget(prompt.owner_id)
         counts = await self.bot.store.delete_member_data(prompt.owner_id)
         await interaction.response.edit_message(content=deleted_message(counts), embed=None, view=None)
 
@@ -92,6 +89,43 @@ class MyData(commands.GroupCog, name=MYDATA_COG, group_name="mydata",
                    "You're off trivia leaderboards in every server; your scores still count, and others "
                    "can't look up your stats.")
         await interaction.response.send_message(message, ephemeral=True)
+
+
+class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=re.compile(r"gh:mydata:(?P<action>delete|cancel):(?P<nonce>[0-9a-f]{8,32})")):
+    """"Delete my data" or "Cancel" on one /mydata delete prompt.
+
+    A DynamicItem rather than a View: discord.py routes every click with a matching custom_id here,
+    so a prompt from before a restart, one left open too long, or a second click on the same prompt
+    gets a clear answer instead of "This interaction failed". The cog decides (see `MyData.answer`).
+    """
+
+    def __init__(self, action: str, nonce: str) -> None:
+        delete = action == "delete"
+        super().__init__(discord.ui.Button(
+            label="Delete my data" if delete else "Cancel",
+            style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
+            custom_id=f"gh:mydata:{action}:{nonce}"))
+        self.action, self.nonce = action, nonce
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ConfirmButton:
+        return cls(match["action"], match["nonce"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog = interaction.client.get_cog(MYDATA_COG) if hasattr(interaction.client, "get_cog") else None
+        if not isinstance(cog, MyData):
+            await interaction.response.send_message(STALE_CONFIRMATION, ephemeral=True)
+            return
+        await cog.answer(interaction, self.action, self.nonce)
+
+
+def confirm_view(nonce: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmButton("delete", nonce))
+    view.add_item(ConfirmButton("cancel", nonce))
+    return view
 
 
 async def setup(bot: GoldenHourBot) -> None:

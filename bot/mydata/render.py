@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
@@ -58,40 +57,3 @@ STALE_CONFIRMATION = ("This confirmation is no longer active (it was already ans
                       "restarted), so nothing more was done. Run /mydata delete to start again.")
 NOT_YOURS = "Only the member who asked can confirm this."
 CANCELLED = "Nothing was deleted."
-
-
-class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=re.compile(r"gh:mydata:(?P<action>delete|cancel):(?P<nonce>[0-9a-f]{8,32})")):
-    """"Delete my data" or "Cancel" on one /mydata delete prompt.
-
-    A DynamicItem rather than a View: discord.py routes every click with a matching custom_id here,
-    so a prompt from before a restart, one left open too long, or a second click on the same prompt
-    gets a clear answer instead of "This interaction failed". The cog decides (see `MyData.answer`).
-    """
-
-    def __init__(self, action: str, nonce: str) -> None:
-        delete = action == "delete"
-        super().__init__(discord.ui.Button(
-            label="Delete my data" if delete else "Cancel",
-            style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
-            custom_id=f"gh:mydata:{action}:{nonce}"))
-        self.action, self.nonce = action, nonce
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ConfirmButton:
-        return cls(match["action"], match["nonce"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog(MYDATA_COG) if hasattr(interaction.client, "get_cog") else None
-        if cog is None:
-            await interaction.response.send_message(STALE_CONFIRMATION, ephemeral=True)
-            return
-        await cog.answer(interaction, self.action, self.nonce)
-
-
-def confirm_view(nonce: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ConfirmButton("delete", nonce))
-    view.add_item(ConfirmButton("cancel", nonce))
-    return view

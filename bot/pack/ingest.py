@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.pack.model import Pack, Source
+if TYPE_CHECKING:  # the models need pydantic, which the running bot doesn't load (quotes render uses this module)
+    from bot.pack.model import Pack, Source
 
 REVIEW_SEPARATOR = "Was this review helpful to you?"
 SPOILER_BANNER = "This review may contain spoilers"

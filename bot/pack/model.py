@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
+from bot.pack.terms import Category, Difficulty
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
 
@@ -114,8 +116,8 @@ class Question(Cited):
     question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=250)]
     answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     wrong: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]]
-    difficulty: Literal["easy", "medium", "hard"]
-    category: Literal["cast", "characters", "plot", "production", "reception"]
+    difficulty: Difficulty
+    category: Category
     episode: int | None = None
 
     @property

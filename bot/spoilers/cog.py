@@ -23,7 +23,6 @@ from bot.common.interaction import channel_ids, spoiler_rules
 from bot.common.options import EpisodeOrZero
 from bot.errors import UserError
 from bot.spoilers.guard import GuardAction
-from bot.spoilers.guard_cog import cannot_repost, repost_masked
 from bot.spoilers.render import (
     AUDIT_PAGE_SIZE,
     GuardStatus,
@@ -34,6 +33,7 @@ from bot.spoilers.render import (
     progress_text,
     rules_embed,
 )
+from bot.spoilers.repost import cannot_repost, repost_masked
 from bot.store.rules import SERVER_SCOPE, Actor, Change, channel_scope
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ from discord.ext import commands
 
 from bot.common.interaction import channel_ids
 from bot.spoilers.guard import GuardAction, GuardSettings, judge
-from bot.spoilers.render import guard_warning, repost_messages
+from bot.spoilers.render import guard_warning
+from bot.spoilers.repost import cannot_repost, repost_masked
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot
@@ -28,51 +29,6 @@ NO_MANAGE_MESSAGES = ("Moderators: the guard is set to repost, but I lack the Ma
                       "so I can only warn.")
 HAS_ATTACHMENTS = "Moderators: this message has attachments, which a repost would lose, so I only warned."
 REPOST_FAILED = "Moderators: I couldn't repost this message masked, so I only warned."
-
-
-def cannot_repost(message: discord.Message) -> str | None:
-    """Why `message` can't be reposted without losing something, or None when it can."""
-    if not message.content.strip():
-        return "It has no text to repost."
-    if message.attachments or message.stickers or message.poll:
-        return "It has attachments, stickers or a poll, which a repost would lose."
-    return None
-
-
-async def repost_masked(message: discord.Message, reason: str) -> bool:
-    """Post `message` again masked, under its author's name, then delete the original.
-
-    Returns False, with the original untouched, when any part fails: the copies already sent are
-    taken back if the original can't be deleted, and the original is never deleted before every
-    copy is out.
-    """
-    sent: list[discord.Message] = []
-    channel = message.channel
-    try:
-        for content in repost_messages(message.author.display_name, message.content, reason):
-            sent.append(await channel.send(content, allowed_mentions=discord.AllowedMentions.none()))
-    except discord.HTTPException:
-        log.warning("Could not repost message %s masked; leaving it as it is", message.id, exc_info=True)
-        await _delete_quietly(sent)
-        return False
-    try:
-        await message.delete()
-    except discord.NotFound:
-        return True  # already gone; the masked copy keeps the text
-    except discord.HTTPException:
-        log.warning("Reposted message %s masked but could not delete it; taking the copy back", message.id,
-                    exc_info=True)
-        await _delete_quietly(sent)
-        return False
-    return True
-
-
-async def _delete_quietly(messages: list[discord.Message]) -> None:
-    for sent in messages:
-        try:
-            await sent.delete()
-        except discord.HTTPException:
-            log.warning("Could not delete our own message %s", sent.id, exc_info=True)
 
 
 class SpoilerGuard(commands.Cog):

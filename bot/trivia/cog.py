@@ -6,7 +6,6 @@ Discord glue only: the game itself is `bot.trivia.engine.TriviaEngine`, the mess
 
 from __future__ import annotations
 
-import typing
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -16,17 +15,13 @@ from discord.ext import commands
 from bot.common.checks import NotAllowed, is_moderator, moderator_only
 from bot.common.interaction import spoiler_rules
 from bot.errors import UserError
-from bot.pack.model import Question as PackQuestion
+from bot.pack.terms import CATEGORIES, DIFFICULTIES
 from bot.trivia.engine import MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, Game, TriviaEngine, TriviaError, check_settings
 from bot.trivia.render import leaderboard_embed, settings_embed, start_embed, stats_embed
 from bot.trivia.views import TRIVIA_COG, AnswerButton, ChannelDisplay
 
 if TYPE_CHECKING:
     from bot.runtime import GoldenHourBot
-
-# The pack format fixes these (docs/data-pack.md); offering them as choices keeps typos out.
-CATEGORIES = typing.get_args(PackQuestion.model_fields["category"].annotation)
-DIFFICULTIES = typing.get_args(PackQuestion.model_fields["difficulty"].annotation)
 
 
 @app_commands.guild_only()
@@ -38,10 +33,12 @@ class Trivia(commands.GroupCog, name=TRIVIA_COG, group_name="trivia",
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AnswerButton)
+        self.bot.member_forgetters.append(self.engine.forget)
         await self.engine.recover()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(AnswerButton)
+        self.bot.member_forgetters.remove(self.engine.forget)
         await self.engine.shutdown()
 
     @app_commands.command(name="start", description="Start a trivia game in this channel")
