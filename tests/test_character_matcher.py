@@ -352,18 +352,6 @@ def _counting_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return scans
 
 
-def test_autocomplete_answers_a_repeated_query_from_its_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    index = _index_from_pack()
-    scans = _counting_scans(monkeypatch)
-    first = index.complete("Baek", PUBLIC.allows)
-    searched = len(scans)
-    assert searched and first[0].figure.id == "baek-kang-hyuk"
-    kept = list(first)
-    first.clear()  # the caller's list is its own: emptying it changes no later answer
-    assert index.complete("baek ", PUBLIC.allows) == kept  # the same keys: no search at all
-    assert len(scans) == searched
-
-
 def test_autocomplete_keeps_answers_apart_per_visibility(monkeypatch: pytest.MonkeyPatch) -> None:
     index = _index_from_pack()
     _counting_scans(monkeypatch)
@@ -372,21 +360,6 @@ def test_autocomplete_keeps_answers_apart_per_visibility(monkeypatch: pytest.Mon
     assert all(s.matched != "Malak" for s in index.complete("Mala", PUBLIC.allows))
     hidden = {s.figure.id for s in index.complete("", PUBLIC.allows)}  # the nothing-typed list, too
     assert hidden < {s.figure.id for s in index.complete("", OFF.allows)}
-
-
-def test_autocomplete_cache_keeps_only_the_latest_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.characters.matcher as matcher_module
-
-    monkeypatch.setattr(matcher_module, "COMPLETION_CACHE", 3)
-    index = _index_from_pack()
-    scans = _counting_scans(monkeypatch)
-    for typed in ("baek", "yang", "cheon", "han"):  # "baek" is the least recently asked of four
-        index.complete(typed, PUBLIC.allows)
-    searched = len(scans)
-    index.complete("han", PUBLIC.allows)
-    assert len(scans) == searched
-    index.complete("baek", PUBLIC.allows)
-    assert len(scans) > searched
 
 
 async def test_autocomplete_forgets_its_answers_when_the_content_is_rebuilt(seeded_store: Store) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -109,8 +108,6 @@ FUZZY_SCAN = 1000  # entries the typo pass of autocomplete scores, at most (abou
 FOLD_STARTS = "oeh"  # a last letter that may begin a folded pair: `se` on its way to `seo`, `c` to `ch`
 WORD_SCORE = 120.0  # a word of a multi-word name starts with the query: always below a whole-name prefix
 _LAST_CHAR = chr(0x10FFFF)
-COMPLETION_CACHE = 1024  # autocomplete answers kept per index, least recently asked dropped first: members
-# type the same few names' first letters over and over, and at 5,000 characters a miss costs 0.1-0.3 ms
 
 
 @dataclass
@@ -124,19 +121,13 @@ class _View:
     sorted_entries: list[Entry] = field(default_factory=list)
     sorted_tokens: list[str] = field(default_factory=list)
     token_entries: list[Entry] = field(default_factory=list)
-    # what autocomplete reads of each entry in `sorted_entries`, in the same order: (sound, full, bare,
-    # figure id, is a name, len(sound) / 100, the figure's rank, entry, figure), so its hottest loop unpacks
-    # one tuple
-    sorted_rows: list[tuple[str, str, str, str, bool, float, int, Entry, Figure]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, entries: list[Entry], ranks: dict[str, int], figures: dict[str, Figure]) -> _View:
+    def of(cls, entries: list[Entry]) -> _View:
         by_sound = sorted(entries, key=lambda e: e.sound)
         tokens = sorted(((t, e) for e in entries if len(e.tokens) > 1 for t in set(e.tokens)), key=lambda p: p[0])
-        rows = [(e.sound, e.full, e.bare, e.figure_id, e.kind is EntryKind.NAME, len(e.sound) / 100,
-                 ranks[e.figure_id], e, figures[e.figure_id]) for e in by_sound]
         return cls(entries, [e.sound for e in entries], [e.sound for e in by_sound], by_sound,
-                   [t for t, _ in tokens], [e for _, e in tokens], rows)
+                   [t for t, _ in tokens], [e for _, e in tokens])
 
 
 def _prefixed(keys_: list[str], entries: list[_T], prefix: str) -> list[_T]:
@@ -210,8 +201,6 @@ class CharacterIndex:
                 for token in set(entry.tokens):
                     self._by_token.setdefault(token, []).append(entry)
         self._views: dict[frozenset[int], _View] = {}
-        # (query's full and bare keys, allowed episodes, limit) -> the answer; dropped with the index
-        self._completions: OrderedDict[tuple[str, str, frozenset[int], int], tuple[Suggestion, ...]] = OrderedDict()
         self._ordered = sorted(self.figures.values(), key=lambda f: (f.is_person, f.position))
         ranks = {key: n for n, key in enumerate(sorted({(f.is_person, f.position) for f in self._ordered}))}
         self._rank = {f.id: ranks[f.is_person, f.position] for f in self._ordered}  # equal places, equal rank
@@ -242,7 +231,7 @@ class CharacterIndex:
         view = self._views.get(allowed)
         if view is None:
             visible = [e for e in self.entries if e.episode is None or e.episode in allowed]
-            view = _View.of(visible, self._rank, self.figures)
+            view = _View.of(visible)
             self._views[allowed] = view
         return view
 
@@ -253,72 +242,41 @@ class CharacterIndex:
     # -- autocomplete ---------------------------------------------------------------------------------
 
     def complete(self, query: str, allows: Visibility, limit: int = AUTOCOMPLETE_LIMIT) -> list[Suggestion]:
-        """Up to `limit` figures for what the member has typed so far, best first.
-
-        Runs on every keystroke, so it avoids scoring every entry in Python: names that start with
-        the query (or have a word that does) come from binary searches over sorted keys; only when
-        those leave room does one native rapidfuzz pass (plain ratio, the cheapest scorer) add
-        near-misses for typos. The latest COMPLETION_CACHE answers are kept: the same few prefixes come
-        back all the time, and the index is immutable (a reseed builds a new one, with an empty cache).
-        """
+        """Up to `limit` figures for what the member has typed so far, best first: names that start
+        with it (found by binary search over sorted keys), then names with a word that does, then, while
+        there is room, near-misses for typos (one rapidfuzz pass)."""
         typed = keys(query[:MAX_QUERY])
-        allowed = self._allowed(allows)
-        # the answer depends on nothing else (`sound` is `bare` folded), and the index never changes
-        cache_key = (typed.full, typed.bare, allowed, limit)
-        cached = self._completions.get(cache_key)
-        if cached is not None:
-            self._completions.move_to_end(cache_key)
-            return list(cached)
-        suggestions = self._complete(typed, allows, allowed, limit)
-        self._completions[cache_key] = tuple(suggestions)
-        if len(self._completions) > COMPLETION_CACHE:
-            self._completions.popitem(last=False)
-        return suggestions
-
-    def _complete(self, typed: Keys, allows: Visibility, allowed: frozenset[int], limit: int) -> list[Suggestion]:
         if not typed.sound:  # nothing typed yet: everyone whose very existence these rules allow
             shown = [f for f in self._ordered if f.episode is None or allows(f.episode)]
             return [Suggestion(f, f.name, EntryKind.NAME, 0.0) for f in shown[:limit]]
-        view = self._view(allows, allowed)
-        # figure id -> its sort key and entry: (-score, rank, arrival, is the figure's own name, entry). Plain
-        # tuples in the loop, Suggestions only for the winners: a two-letter prefix offers a hundred entries
-        # per keystroke. `rank` orders characters before people, each in pack order; `arrival` (kept when
-        # a better entry replaces a figure's) breaks the remaining ties in the order figures were found.
-        best: dict[str, tuple[float, int, int, bool, Entry, Figure]] = {}
-        rank, figures, name_kind = self._rank, self.figures, EntryKind.NAME
+        view = self._view(allows)
+        # figure id -> (-score, rank, arrival, is the figure's own name, entry): `rank` orders characters
+        # before people, each in pack order; `arrival` breaks the remaining ties in the order found.
+        best: dict[str, tuple[float, int, int, bool, Entry]] = {}
 
         def offer(entry: Entry, score: float) -> None:
+            is_name = entry.kind is EntryKind.NAME
             current = best.get(entry.figure_id)
             if current is None:
-                best[entry.figure_id] = (-score, rank[entry.figure_id], len(best), entry.kind is name_kind, entry,
-                                         figures[entry.figure_id])
-            elif -score < current[0] or (-score == current[0] and entry.kind is name_kind and not current[3]):
-                best[entry.figure_id] = (-score, current[1], current[2], entry.kind is name_kind, entry, current[5])
+                best[entry.figure_id] = (-score, self._rank[entry.figure_id], len(best), is_name, entry)
+            elif -score < current[0] or (-score == current[0] and is_name and not current[3]):
+                best[entry.figure_id] = (-score, current[1], current[2], is_name, entry)
 
-        full, bare, sound = typed.full, typed.bare, typed.sound
-        prefixes = _typed_prefixes(bare, sound)
-        for prefix in prefixes:  # `offer`, inlined: this loop runs for up to PREFIX_SCAN entries a prefix
-            for key, key_full, key_bare, figure_id, is_name, cost, figure_rank, entry, figure in _prefixed(
-                    view.sorted_sounds, view.sorted_rows, prefix):
+        prefixes = _typed_prefixes(typed.bare, typed.sound)
+        for prefix in prefixes:
+            for entry in _prefixed(view.sorted_sounds, view.sorted_entries, prefix):
                 # spelled as typed (title included) beats a variant spelling or another title
-                literal = 5.0 if key_full.startswith(full) else 3.0 if key_bare.startswith(bare) else 0.0
-                negative = -((200.0 if key == sound else 150.0) + literal - cost)
-                current = best.get(figure_id)
-                if current is None:
-                    best[figure_id] = (negative, figure_rank, len(best), is_name, entry, figure)
-                elif negative < current[0] or (negative == current[0] and is_name and not current[3]):
-                    best[figure_id] = (negative, current[1], current[2], is_name, entry, figure)
-        # A word match scores below WORD_SCORE and a typo at most 100: once `limit` figures score above
-        # WORD_SCORE, neither can enter the list or change a figure in it, so neither pass is run.
-        if len(best) < limit or sum(1 for key in best.values() if key[0] < -WORD_SCORE) < limit:
-            for prefix in prefixes:
-                for entry in _prefixed(view.sorted_tokens, view.token_entries, prefix):
-                    offer(entry, WORD_SCORE - len(entry.sound) / 100)
-            if len(best) < limit:
-                for entry, score in _near_misses(view, sound, limit * 4):
-                    offer(entry, score)
-        return [Suggestion(figure, entry.text, entry.kind, -negative)
-                for negative, _, _, _, entry, figure in sorted(best.values())[:limit]]
+                literal = (5.0 if entry.full.startswith(typed.full)
+                           else 3.0 if entry.bare.startswith(typed.bare) else 0.0)
+                offer(entry, (200.0 if entry.sound == typed.sound else 150.0) + literal - len(entry.sound) / 100)
+        for prefix in prefixes:
+            for entry in _prefixed(view.sorted_tokens, view.token_entries, prefix):
+                offer(entry, WORD_SCORE - len(entry.sound) / 100)
+        if len(best) < limit:
+            for entry, score in _near_misses(view, typed.sound, limit * 4):
+                offer(entry, score)
+        return [Suggestion(self.figures[entry.figure_id], entry.text, entry.kind, -negative)
+                for negative, _, _, _, entry in sorted(best.values())[:limit]]
 
     # -- resolving a submitted name -------------------------------------------------------------------
 
