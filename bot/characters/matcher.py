@@ -102,8 +102,8 @@ class Resolution:
         return self.figures[0]
 
 
-PREFIX_SCAN = 60  # entries a prefix search looks at, at most: an exact key sorts first, and a two-letter
-# prefix over 5,000 names matches hundreds that are all about as good (scoring 150 of them cost 0.4 ms)
+PREFIX_SCAN = 60  # entries a prefix search offers, at most: an exact key sorts first, and a two-letter
+# prefix over a big pack matches hundreds that are all about as good
 FUZZY_SCAN = 1000  # entries the typo pass of autocomplete scores, at most (about 35 ns each in rapidfuzz)
 FOLD_STARTS = "oeh"  # a last letter that may begin a folded pair: `se` on its way to `seo`, `c` to `ch`
 WORD_SCORE = 120.0  # a word of a multi-word name starts with the query: always below a whole-name prefix
@@ -160,8 +160,8 @@ def _near_misses(view: _View, sound: str, limit: int) -> list[tuple[Entry, float
     """Entries a typo or two away from `sound`, for autocomplete.
 
     Only entries sharing its first letter are scored (a slip comes after the first letter far more
-    often than on it), and of those at most FUZZY_SCAN, the nearest to `sound` in sorted order: scoring
-    every entry of a 5,000-character pack (24,000 names, aliases and actors) cost 1-5 ms a keystroke.
+    often than on it), and of those at most FUZZY_SCAN, the nearest to `sound` in sorted order, so a
+    keystroke costs the same however big the pack.
     """
     keys_ = view.sorted_sounds
     low = bisect.bisect_left(keys_, sound[0])
@@ -205,7 +205,6 @@ class CharacterIndex:
         ranks = {key: n for n, key in enumerate(sorted({(f.is_person, f.position) for f in self._ordered}))}
         self._rank = {f.id: ranks[f.is_person, f.position] for f in self._ordered}  # equal places, equal rank
         self._cast = [f for f in self._ordered if not f.is_person and f.actor]
-        self.latest_reveal = max((f.episode for f in self.figures.values() if f.episode is not None), default=None)
 
     @classmethod
     def from_rows(cls, figure_rows: Iterable[dict[str, Any]], alias_rows: Iterable[dict[str, Any]]) -> CharacterIndex:

@@ -113,21 +113,17 @@ class CharacterService:
         self._stamp: str | None = None
         self._clock = clock
         self._checked_at = clock()
-        self._listings: dict[tuple[int, int | None], CastListing] = {}
         self._details: dict[str, FigureDetails] = {}
         self._source_titles: Mapping[str, str] = {}
 
     async def reload(self) -> CharacterIndex:
-        """Rebuild the in-memory index and card details from the store (safe to call any time; swaps
-        atomically). Cards come from memory too: read one by one they were a trip to the database on
-        every lookup of a character nobody had looked up since the last write, over half of a
-        `/character` at 5,000 characters. They cost about 1 KB per figure."""
+        """Rebuild the in-memory name index, and the card details kept beside it, from the store (safe
+        to call any time; swaps atomically)."""
         stamp = await self.store.content_stamp()
         index = CharacterIndex.from_rows(await self.store.figure_rows(), await self.store.figure_alias_rows())
         details = _details_by_figure(await self.store.figure_details())
         titles = await self.store.source_titles()
         self.index, self._details, self._source_titles, self._stamp = index, details, titles, stamp
-        self._listings = {}
         return index
 
     async def refresh(self) -> None:
@@ -160,24 +156,15 @@ class CharacterService:
 
     async def cast_listing(self, rules: SpoilerRules | None = None) -> CastListing:
         """The cast list, without the figures `rules` would hide (a list of names has no room for
-        "withheld" notes; masked ones stay, for the renderer to mask).
-
-        Built once per index and per horizon that hides anything: at 5,000 characters, filtering and
-        sorting on every /cast took most of its time."""
+        "withheld" notes; masked ones stay, for the renderer to mask)."""
         await self.refresh()
-        hides = rules is not None and rules.treatment(self.index.latest_reveal) is Treatment.HIDE
-        key = (id(self.index), rules.horizon if rules is not None and hides else None)
-        listing = self._listings.get(key)
-        if listing is None:
-            cast, uncast = self.cast(), self.uncast()
-            if hides:
-                assert rules is not None
-                cast = [f for f in cast if rules.treatment(f.episode) is not Treatment.HIDE]
-                uncast = [f for f in uncast if rules.treatment(f.episode) is not Treatment.HIDE]
-            credited = {f.actor_source for f in cast if f.actor_source}
-            titles = {sid: title for sid, title in self._source_titles.items() if sid in credited}
-            listing = self._listings[key] = CastListing(cast, uncast, list(titles.values()))
-        return listing
+        cast, uncast = self.cast(), self.uncast()
+        if rules is not None:
+            cast = [f for f in cast if rules.treatment(f.episode) is not Treatment.HIDE]
+            uncast = [f for f in uncast if rules.treatment(f.episode) is not Treatment.HIDE]
+        credited = {f.actor_source for f in cast if f.actor_source}
+        titles = [title for sid, title in self._source_titles.items() if sid in credited]
+        return CastListing(cast, uncast, titles)
 
     async def card(self, figure_id: str) -> FigureCard | None:
         await self.refresh()
