@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from bot.pack.ingest import Passage, Sentence, ingest
-from bot.pack.model import Alias, Character, Episode, Fact, Manifest, Pack, Question, RecapLine, Source, load_pack
+from bot.pack.load import load_pack
+from bot.pack.model import Alias, Character, Episode, Fact, Manifest, Pack, Question, RecapLine, Source
 
 REAL_PACK = Path(__file__).resolve().parent.parent / "data" / "trauma-code"
 SYLLABLES = ["baek", "kang", "hyuk", "yang", "jae", "won", "cheon", "jang", "mi", "han", "yu", "rim", "choi",

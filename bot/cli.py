@@ -106,7 +106,7 @@ def _print_problems(problems: list[Any]) -> None:
 
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     from bot.pack.ingest import ingest
-    from bot.pack.model import load_pack
+    from bot.pack.load import load_pack
 
     result = load_pack(settings.data_pack)
     if not result.ok or result.pack is None:

@@ -38,7 +38,7 @@ class SeedResult:
 async def seed(store: Store, pack_path: Path) -> SeedResult:
     """Replace the content with the pack's; a pack with any problem changes nothing."""
     from bot.pack.ingest import ingest  # pydantic and the validator: loaded only when seeding
-    from bot.pack.model import load_pack
+    from bot.pack.load import load_pack
 
     loaded = load_pack(pack_path)
     if not loaded.ok or loaded.pack is None:

@@ -10,7 +10,7 @@ import yaml
 
 from bench.synthetic_characters import synthetic_index
 from bot.characters import CharacterIndex, CharacterService, EntryKind, Figure, Outcome, Resolution, keys
-from bot.pack.model import load_pack
+from bot.pack.load import load_pack
 from bot.policy import Mode, SpoilerRules
 from bot.seeding import seed
 from bot.store import Store

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.pack.ingest import BOILERPLATE_LINES, REVIEW_SEPARATOR, SPOILER_BANNER, ingest, split_reviews, split_sentences
-from bot.pack.model import Pack, load_pack, normalize_space
+from bot.pack.load import load_pack
+from bot.pack.model import Pack, normalize_space
 from tests.conftest import REAL_PACK
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.pack.ingest import ingest
-from bot.pack.model import Character, LoadResult, Pack, Person, alias_key, load_pack, normalize_space
+from bot.pack.load import load_pack
+from bot.pack.model import Character, LoadResult, Pack, Person, alias_key, normalize_space
 from bot.policy.keywords import quote_episode
 
 PACK_DIR = Path(__file__).resolve().parent.parent / "data" / "trauma-code"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.pack.model import load_pack
+from bot.pack.load import load_pack
 from tests.conftest import MINI_PACK
 
 

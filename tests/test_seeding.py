@@ -43,7 +43,7 @@ async def test_a_failure_midway_through_the_load_rolls_back(store: Store, monkey
     assert (await seed(store, MINI_PACK)).ok
     before = await store.content_counts()
     from bot.pack.ingest import ingest
-    from bot.pack.model import load_pack
+    from bot.pack.load import load_pack
 
     pack = load_pack(REAL_PACK).pack
     assert pack is not None
