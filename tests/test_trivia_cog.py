@@ -17,7 +17,7 @@ from bot.store import Store
 from bot.store.rules import Actor
 from bot.trivia import scoring
 from bot.trivia.clock import ManualClock
-from bot.trivia.engine import Game, Round
+from bot.trivia.game import Game, Round
 from tests.conftest import on_manual_clock, start_sim, trivia_engine
 
 EPHEMERAL = 64

@@ -17,16 +17,8 @@ from bot.seeding import seed
 from bot.store import Store
 from bot.trivia import scoring
 from bot.trivia.clock import ManualClock
-from bot.trivia.engine import (
-    AnswerStatus,
-    Game,
-    GameRunning,
-    GameStatus,
-    NoQuestions,
-    QuestionGone,
-    Round,
-    TriviaEngine,
-)
+from bot.trivia.engine import TriviaEngine
+from bot.trivia.game import AnswerStatus, Game, GameRunning, GameStatus, NoQuestions, QuestionGone, Round
 from tests.conftest import MINI_PACK
 
 GUILD, OTHER_GUILD = 1, 2

@@ -16,7 +16,8 @@ from bot.common.checks import NotAllowed, is_moderator, moderator_only
 from bot.common.interaction import spoiler_rules
 from bot.errors import UserError
 from bot.pack.terms import CATEGORIES, DIFFICULTIES
-from bot.trivia.engine import MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, Game, TriviaEngine, TriviaError, check_settings
+from bot.trivia.engine import MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, TriviaEngine, check_settings
+from bot.trivia.game import Game, TriviaError
 from bot.trivia.render import leaderboard_embed, settings_embed, start_embed, stats_embed
 from bot.trivia.views import TRIVIA_COG, AnswerButton, ChannelDisplay
 

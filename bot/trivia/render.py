@@ -12,7 +12,7 @@ from typing import Any
 import discord
 
 from bot.common.embeds import Limits, add_field, embed, escape, source_footer, truncate
-from bot.trivia.engine import AnswerOutcome, AnswerStatus, Game, GameStatus, Round, letter, summarize
+from bot.trivia.game import AnswerOutcome, AnswerStatus, Game, GameStatus, Round, letter, summarize
 from bot.trivia.scoring import BASE, SPEED_MAX, STREAK_MAX
 
 LIST_BUDGET = 900  # characters of names in one field, leaving room for an "and N more" line

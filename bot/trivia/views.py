@@ -14,7 +14,8 @@ from typing import Any
 
 import discord
 
-from bot.trivia.engine import AnswerOutcome, AnswerStatus, Game, QuestionGone, Round, TriviaEngine
+from bot.trivia.engine import TriviaEngine
+from bot.trivia.game import AnswerOutcome, AnswerStatus, Game, QuestionGone, Round
 from bot.trivia.render import answer_reply, closed_embed, option_label, question_embed, summary_embed
 
 log = logging.getLogger(__name__)
