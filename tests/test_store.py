@@ -131,10 +131,13 @@ async def test_a_database_at_version_4_drops_the_old_ranking_tables_and_searches
     store = await Store.open(path)
     assert (await seed(store, REAL_PACK)).ok
     await store.close()
-    with sqlite3.connect(path) as connection:  # back to version 4, as an older bot left it
-        connection.executescript("\n".join(sql for version, sql in MIGRATIONS if version in (3, 4))
-                                 + "\nPRAGMA user_version = 4;")
-        connection.execute("INSERT INTO quote_word_counts (word, matches) VALUES ('the', 300)")
+    with sqlite3.connect(path) as connection:  # back to version 4, with the tables an older bot made
+        connection.executescript("""
+            CREATE TABLE quote_word_counts (word TEXT PRIMARY KEY, matches INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE quote_top_matches (word TEXT, rank INTEGER, quote_id INTEGER, PRIMARY KEY (word, rank));
+            CREATE TABLE quote_word_postings (word TEXT PRIMARY KEY, quote_ids BLOB, repeated_ids BLOB, repeats BLOB);
+            INSERT INTO quote_word_counts (word, matches) VALUES ('the', 300);
+            PRAGMA user_version = 4;""")
     store = await Store.open(path)
     try:
         assert await store.schema_version() == LATEST_VERSION == 5

@@ -161,56 +161,18 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX trivia_members_user ON trivia_members(user_id);
         """,
     ),
+    # 3 and 4 added seed-time search rankings, which 5 drops again: a database still below 3 skips them.
+    (3, "SELECT 1;"),
+    (4, "SELECT 1;"),
     (
-        3,
+        5,
         """
-        -- the best matches of each common word, worked out at seed time (store/quotes.build_top_matches);
-        -- empty until the next seed, and a search for a word not listed here ranks it live
-        CREATE TABLE quote_word_counts (word TEXT PRIMARY KEY, matches INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE TABLE quote_top_matches (
-            word TEXT NOT NULL REFERENCES quote_word_counts(word) ON DELETE CASCADE,
-            rank INTEGER NOT NULL,
-            quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
-            marked TEXT NOT NULL,
-            PRIMARY KEY (word, rank)
-        ) WITHOUT ROWID;
-        """,
-    ),
-    (
-        4,
-        """
-        -- every indexed word now (the vocabulary a search from memory needs), and each common word's
-        -- quotes; the rankings lose their marked text (marked in memory). All are worked out again by
-        -- the next seed: until then every search is ranked live.
-        DELETE FROM quote_top_matches;
-        DELETE FROM quote_word_counts;
-        DROP TABLE quote_top_matches;
-        CREATE TABLE quote_top_matches (
-            word TEXT NOT NULL REFERENCES quote_word_counts(word) ON DELETE CASCADE,
-            rank INTEGER NOT NULL,
-            quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
-            PRIMARY KEY (word, rank)
-        ) WITHOUT ROWID;
-        -- a common word's quotes, ids ascending, and those holding it more than once with how often
-        -- (FTS5's own index, exported at seed time: store/quotes.build_word_index)
-        CREATE TABLE quote_word_postings (
-            word TEXT PRIMARY KEY REFERENCES quote_word_counts(word) ON DELETE CASCADE,
-            quote_ids BLOB NOT NULL,
-            repeated_ids BLOB NOT NULL,
-            repeats BLOB NOT NULL
-        ) WITHOUT ROWID;
+        -- search is FTS5's own (bm25, highlight): the seed-time rankings and word lists of 3 and 4 go
+        DROP TABLE IF EXISTS quote_word_postings;
+        DROP TABLE IF EXISTS quote_top_matches;
+        DROP TABLE IF EXISTS quote_word_counts;
         """,
     ),
 ]
-
-MIGRATIONS.append((
-    5,
-    """
-    -- search is FTS5's own (bm25, highlight): the seed-time rankings and word lists of 3 and 4 go
-    DROP TABLE quote_word_postings;
-    DROP TABLE quote_top_matches;
-    DROP TABLE quote_word_counts;
-    """,
-))
 
 LATEST_VERSION = MIGRATIONS[-1][0]
