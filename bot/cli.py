@@ -213,7 +213,7 @@ def _start_bot(settings: Settings, *, sync_only: bool) -> int:
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runtime import GoldenHourBot
     from bot.simulator.console import run_console
-    from bot.simulator.offline import OfflineDiscord
+    from bot.simulator.session import SimulatedServer
 
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # keep the screen for the bot
     logging.getLogger("discord").setLevel(logging.ERROR)
@@ -221,12 +221,13 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     async def go() -> int:
         store = await open_seeded_store(settings)
         try:
-            bot = GoldenHourBot(settings=settings, store=store, sync_commands=False)
-            sim = await OfflineDiscord.start(bot)
+            # a fake Discord on 127.0.0.1 sends its one server straight after READY: no need to wait 2 s
+            bot = GoldenHourBot(settings=settings, store=store, sync_commands=False, guild_ready_timeout=0.0)
+            sim = await SimulatedServer.start(bot)
             try:
                 return await run_console(sim, args.commands)
             finally:
-                await bot.close()
+                await sim.close()
         finally:
             await store.close()
 

@@ -100,13 +100,15 @@ async def answer_error(interaction: discord.Interaction, error: Exception) -> No
 class GoldenHourBot(commands.Bot):
     """Dependencies come in through the constructor; `setup_hook` prepares the store and the cogs."""
 
-    def __init__(self, *, settings: Settings, store: Store, sync_commands: bool = True) -> None:
+    def __init__(self, *, settings: Settings, store: Store, sync_commands: bool = True,
+                 guild_ready_timeout: float = 2.0) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=make_intents(settings),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=GoldenHourTree,
             help_command=None,
+            guild_ready_timeout=guild_ready_timeout,  # how long READY waits for more GUILD_CREATEs
         )
         self.settings = settings
         self.store = store

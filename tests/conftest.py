@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database per test, the real pack, and a simulated Discord server."""
+"""Shared fixtures: a fresh database per test, the real pack, and the real bot logged in to a fake Discord
+on loopback (bot/simulator/session.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from bot.runtime import GoldenHourBot
 from bot.seeding import seed
 from bot.settings import Settings
-from bot.simulator.offline import OfflineDiscord
+from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine
@@ -22,6 +23,10 @@ from bot.trivia.engine import TriviaEngine
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PACK = ROOT / "data" / "trauma-code"
 MINI_PACK = Path(__file__).resolve().parent / "fixtures" / "mini-pack"
+
+# discord.py holds READY back this long after the last GUILD_CREATE (2 s by default); the fake sends
+# every guild straight after READY and the simulator waits for them itself, so nothing is lost.
+GUILD_READY_TIMEOUT = 0.0
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -67,28 +72,41 @@ async def seeded_store(seeded_template: Path, tmp_path: Path) -> AsyncIterator[S
     await opened.close()
 
 
-def trivia_engine(sim: OfflineDiscord) -> TriviaEngine:
+def trivia_engine(sim: SimulatedServer) -> TriviaEngine:
     """The running bot's trivia engine (tests swap its clock and random source)."""
     cog = sim.bot.get_cog("Trivia")
     assert cog is not None
     return cog.engine  # type: ignore[attr-defined, no-any-return]
 
 
-def on_manual_clock(sim: OfflineDiscord, seed: int) -> OfflineDiscord:
+def on_manual_clock(sim: SimulatedServer, seed: int) -> SimulatedServer:
     """`sim` with trivia on a clock the test moves and a question order fixed by `seed`."""
     trivia_engine(sim).clock = ManualClock()
     trivia_engine(sim).rng = random.Random(seed)
     return sim
 
 
-async def start_sim(store: Store, tmp_path: Path, **settings: object) -> OfflineDiscord:
-    bot = GoldenHourBot(settings=make_settings(tmp_path, **settings), store=store, sync_commands=False)
-    return await OfflineDiscord.start(bot)
+def make_bot(store: Store, tmp_path: Path, *, sync_commands: bool = False, **settings: object) -> GoldenHourBot:
+    return GoldenHourBot(settings=make_settings(tmp_path, **settings), store=store, sync_commands=sync_commands,
+                         guild_ready_timeout=GUILD_READY_TIMEOUT)
+
+
+async def start_sim(store: Store, tmp_path: Path, **settings: object) -> SimulatedServer:
+    """The real bot on `store`, logged in to the fake Discord (the running one, if a test has one: a
+    restart). Close it with `await sim.close()`."""
+    return await SimulatedServer.start(make_bot(store, tmp_path, **settings))
 
 
 @pytest.fixture
-async def sim(seeded_store: Store, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    """The real bot, cogs loaded, on a seeded database, inside a simulated server."""
+async def sim(seeded_store: Store, tmp_path: Path) -> AsyncIterator[SimulatedServer]:
+    """The real bot, cogs loaded, on a seeded database, logged in to a fake Discord on loopback.
+
+    Fails the test if anything the bot sent would have been refused by Discord or noticed by members
+    (see `FakeDiscord.all_problems`)."""
     simulated = await start_sim(seeded_store, tmp_path)
-    yield simulated
-    await simulated.bot.close()
+    try:
+        yield simulated
+    finally:
+        await simulated.close()
+    problems = simulated.discord.all_problems()
+    assert not problems, "\n".join(problems)

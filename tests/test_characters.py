@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from bot.common.embeds import Limits
+from bot import limits
 from bot.seeding import seed
-from bot.simulator.offline import OfflineDiscord
+from bot.simulator.session import SimulatedServer
 from tests.conftest import MINI_PACK, REAL_PACK
 
 CHARACTERS = yaml.safe_load((REAL_PACK / "characters.yaml").read_text(encoding="utf-8"))["characters"]
@@ -20,21 +18,7 @@ NAMES = {f["id"]: f["name"] for f in [*CHARACTERS, *PEOPLE]}
 REVEALED = {f["id"]: f["episode"] for f in CHARACTERS if f.get("episode")}  # existence is a reveal
 
 
-@pytest.fixture
-def sim(sim: OfflineDiscord) -> OfflineDiscord:
-    """The shared simulated server, but patient: `settle` gives up after 20 ms without progress, which a
-    lookup (spoiler rules, then the card: several database round trips) can outlast on a loaded machine.
-    Waiting longer costs nothing when the bot is quick: settle returns as soon as every task is done."""
-    settle = sim.settle
-
-    async def patient(baseline: set[asyncio.Task[Any]] | None = None, idle: float = 0.5) -> None:
-        await settle(baseline, idle=max(idle, 0.5))
-
-    sim.settle = patient  # type: ignore[method-assign]
-    return sim
-
-
-async def set_channel_rule(sim: OfflineDiscord, channel: str, mode: str | None, horizon: int | None) -> None:
+async def set_channel_rule(sim: SimulatedServer, channel: str, mode: str | None, horizon: int | None) -> None:
     """Test set-up only: a channel override as a moderator's /spoilers command would leave it."""
     await sim.bot.store.write(
         "INSERT INTO channel_rules (guild_id, channel_id, spoiler_mode, horizon) VALUES (?, ?, ?, ?)"
@@ -55,19 +39,19 @@ def field(embed: dict[str, Any], name: str) -> str:
 
 
 def assert_within_limits(embed: dict[str, Any]) -> None:
-    assert len(embed.get("fields", [])) <= Limits.EMBED_FIELDS
-    assert len(embed.get("description", "")) <= Limits.EMBED_DESCRIPTION
+    assert len(embed.get("fields", [])) <= limits.EMBED_FIELDS
+    assert len(embed.get("description", "")) <= limits.EMBED_DESCRIPTION
     for f in embed.get("fields", []):
-        assert 0 < len(f["value"]) <= Limits.FIELD_VALUE and 0 < len(f["name"]) <= Limits.FIELD_NAME
+        assert 0 < len(f["value"]) <= limits.FIELD_VALUE and 0 < len(f["name"]) <= limits.FIELD_NAME
     total = len(embed.get("title", "")) + len(embed.get("description", "")) + len(embed.get("footer", {}).get(
         "text", "")) + len(embed.get("author", {}).get("name", ""))
     total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
-    assert total <= Limits.EMBED_TOTAL
+    assert total <= limits.EMBED_TOTAL
 
 
 # -- spellings ----------------------------------------------------------------------------------------------
 
-async def test_every_spelling_in_the_documents_finds_its_owner(sim: OfflineDiscord) -> None:
+async def test_every_spelling_in_the_documents_finds_its_owner(sim: SimulatedServer) -> None:
     """Driven from the YAML: every name, alias and actor; reveal aliases in a channel that allows them."""
     await set_channel_rule(sim, "spoilers", "off", None)
     for figure in [*CHARACTERS, *PEOPLE]:
@@ -87,21 +71,21 @@ HAND_PICKED = [
 ]
 
 
-async def test_hand_picked_spellings_and_nicknames(sim: OfflineDiscord) -> None:
+async def test_hand_picked_spellings_and_nicknames(sim: SimulatedServer) -> None:
     for typed, owner in HAND_PICKED:
         assert card(await sim.command("/character", name=typed))["title"] == NAMES[owner], typed
 
 
 # -- autocomplete -------------------------------------------------------------------------------------------
 
-async def test_autocomplete_offers_ids_with_readable_names(sim: OfflineDiscord) -> None:
+async def test_autocomplete_offers_ids_with_readable_names(sim: SimulatedServer) -> None:
     choices = (await sim.autocomplete("/character", "name", "kang")).choices
-    assert 2 <= len(choices) <= Limits.CHOICES
+    assert 2 <= len(choices) <= limits.CHOICES
     values = [c["value"] for c in choices]
     assert values[:2] == ["baek-kang-hyuk", "kang-myung-hui"] or set(values[:2]) == {"baek-kang-hyuk",
                                                                                      "kang-myung-hui"}
     assert len(set(values)) == len(values)
-    assert all(0 < len(c["name"]) <= Limits.CHOICE_NAME for c in choices)
+    assert all(0 < len(c["name"]) <= limits.CHOICE_NAME for c in choices)
     everyone = (await sim.autocomplete("/character", "name", "")).choices
     assert len(everyone) == min(25, len(NAMES) - len(REVEALED)) and everyone[0]["name"] == "Baek Kang-hyuk"
     people = (await sim.autocomplete("/character", "name", "Hansan")).choices
@@ -112,7 +96,7 @@ async def test_autocomplete_offers_ids_with_readable_names(sim: OfflineDiscord) 
     assert card(await sim.command("/character", name=values[1]))["title"] in NAMES.values()
 
 
-async def test_autocomplete_never_shows_a_reveal_past_the_channel_horizon(sim: OfflineDiscord) -> None:
+async def test_autocomplete_never_shows_a_reveal_past_the_channel_horizon(sim: SimulatedServer) -> None:
     for typed in ("Mal", "Malak", "malak"):
         choices = (await sim.autocomplete("/character", "name", typed)).choices
         assert not any("Malak" in c["name"] for c in choices)
@@ -121,7 +105,7 @@ async def test_autocomplete_never_shows_a_reveal_past_the_channel_horizon(sim: O
     assert shown[0] == {"name": "Baek Kang-hyuk (Malak)", "value": "baek-kang-hyuk"}
 
 
-async def test_nothing_typed_lists_no_one_revealed_past_the_horizon(sim: OfflineDiscord) -> None:
+async def test_nothing_typed_lists_no_one_revealed_past_the_horizon(sim: SimulatedServer) -> None:
     assert {"lee-hyeon-jong", "baek-father", "militia-commander", "jae-won-no-2"} <= set(REVEALED)
     listed = {c["value"] for c in (await sim.autocomplete("/character", "name", "")).choices}
     assert listed and not listed & set(REVEALED)
@@ -130,7 +114,7 @@ async def test_nothing_typed_lists_no_one_revealed_past_the_horizon(sim: Offline
     assert {"lee-hyeon-jong", "militia-commander"} <= at_seven and "baek-father" not in at_seven
 
 
-async def test_a_revealed_figure_is_not_found_by_its_id_before_its_episode(sim: OfflineDiscord) -> None:
+async def test_a_revealed_figure_is_not_found_by_its_id_before_its_episode(sim: SimulatedServer) -> None:
     for figure_id in REVEALED:  # (an id may still fuzzy-match someone else: `jae-won-no-2` finds Jae-won)
         message = (await sim.command("/character", name=figure_id)).message
         assert NAMES[figure_id] not in message.content, figure_id
@@ -140,7 +124,7 @@ async def test_a_revealed_figure_is_not_found_by_its_id_before_its_episode(sim: 
         "Lee Hyeon-jong")
 
 
-async def test_a_menu_pick_of_a_figure_past_the_horizon_shows_no_card(sim: OfflineDiscord) -> None:
+async def test_a_menu_pick_of_a_figure_past_the_horizon_shows_no_card(sim: SimulatedServer) -> None:
     """A pick menu answers under the rules of the moment: a stale or forged value naming a figure whose
     existence is a later reveal gets a private refusal that doesn't name them."""
     menu = (await sim.command("/character", name="Choi")).message
@@ -150,7 +134,7 @@ async def test_a_menu_pick_of_a_figure_past_the_horizon_shows_no_card(sim: Offli
     assert menu.embeds == [] and "Which one did you mean?" in menu.content  # the menu is untouched
 
 
-async def test_a_relationship_naming_a_figure_revealed_later_is_gated_with_them(sim: OfflineDiscord) -> None:
+async def test_a_relationship_naming_a_figure_revealed_later_is_gated_with_them(sim: SimulatedServer) -> None:
     """Even when the relationship itself carries no episode (a data slip), naming Baek's father spoils 8."""
     await sim.bot.store.write("UPDATE relationships SET episode = NULL WHERE to_id = 'baek-father'")
     embed = card(await sim.command("/character", name="Baek Kang-hyuk"))
@@ -159,7 +143,7 @@ async def test_a_relationship_naming_a_figure_revealed_later_is_gated_with_them(
     assert "baek-father" not in options
 
 
-async def test_autocomplete_uses_the_members_progress_once_private_is_set(sim: OfflineDiscord) -> None:
+async def test_autocomplete_uses_the_members_progress_once_private_is_set(sim: SimulatedServer) -> None:
     await sim.bot.store.set_member_progress(sim.users["member"].id, 8)
     public = (await sim.autocomplete("/character", "name", "Malak")).choices
     assert not any("Malak" in c["name"] for c in public)
@@ -171,7 +155,7 @@ async def test_autocomplete_uses_the_members_progress_once_private_is_set(sim: O
 
 # -- spoilers on the card -----------------------------------------------------------------------------------
 
-async def test_reveal_alias_finds_nothing_below_its_episode_and_the_character_above(sim: OfflineDiscord) -> None:
+async def test_reveal_alias_finds_nothing_below_its_episode_and_the_character_above(sim: SimulatedServer) -> None:
     hidden = await sim.command("/character", name="Malak")
     assert hidden.message.ephemeral and not hidden.message.embeds
     assert "No character or person matches “Malak”" in hidden.message.content
@@ -182,7 +166,7 @@ async def test_reveal_alias_finds_nothing_below_its_episode_and_the_character_ab
     assert card(await sim.command("/character", name="Malak", channel="spoilers"))["title"] == "Baek Kang-hyuk"
 
 
-async def test_episode_facts_are_masked_by_default(sim: OfflineDiscord) -> None:
+async def test_episode_facts_are_masked_by_default(sim: SimulatedServer) -> None:
     embed = card(await sim.command("/character", name="Baek Kang-hyuk"))
     assert_within_limits(embed)
     assert "He served in Syria for eight years" in field(embed, "Facts")
@@ -199,7 +183,7 @@ async def test_episode_facts_are_masked_by_default(sim: OfflineDiscord) -> None:
     assert "Sources: " in embed["footer"]["text"] and "ending explained" in embed["footer"]["text"]
 
 
-async def test_hide_mode_withholds_facts_with_a_note(sim: OfflineDiscord) -> None:
+async def test_hide_mode_withholds_facts_with_a_note(sim: SimulatedServer) -> None:
     await set_channel_rule(sim, "general", "hide", 7)
     embed = card(await sim.command("/character", name="Dr. Baek"))
     assert "Black Wings" in field(embed, "Episode 7")  # within the horizon: plain
@@ -209,14 +193,14 @@ async def test_hide_mode_withholds_facts_with_a_note(sim: OfflineDiscord) -> Non
     assert "Malak" in field(embed, "Known as")
 
 
-async def test_off_mode_shows_everything(sim: OfflineDiscord) -> None:
+async def test_off_mode_shows_everything(sim: SimulatedServer) -> None:
     await set_channel_rule(sim, "spoilers", "off", None)
     embed = card(await sim.command("/character", name="Baek", channel="spoilers"))
     assert "||" not in str(embed)
     assert "explosion" in field(embed, "Episode 8")
 
 
-async def test_private_reply_is_ephemeral_and_uses_the_members_progress(sim: OfflineDiscord) -> None:
+async def test_private_reply_is_ephemeral_and_uses_the_members_progress(sim: SimulatedServer) -> None:
     await sim.bot.store.set_member_progress(sim.users["member"].id, 7)
     reply = await sim.command("/character", name="Malak", private=True)
     assert reply.message.ephemeral
@@ -225,7 +209,7 @@ async def test_private_reply_is_ephemeral_and_uses_the_members_progress(sim: Off
     assert "your progress" in embed["footer"]["text"]
 
 
-async def test_related_menu_lists_only_clear_relationships_and_answers_privately(sim: OfflineDiscord) -> None:
+async def test_related_menu_lists_only_clear_relationships_and_answers_privately(sim: SimulatedServer) -> None:
     reply = await sim.command("/character", name="Baek Kang-hyuk")
     options = [o["value"] for o in reply.message.selects()[0]["options"]]
     assert "yang-jae-won" in options and "baek-father" not in options  # that relationship is a spoiler
@@ -234,7 +218,7 @@ async def test_related_menu_lists_only_clear_relationships_and_answers_privately
     assert card(reply)["title"] == "Baek Kang-hyuk"  # the public card is untouched
 
 
-async def test_every_card_fits_discords_limits(sim: OfflineDiscord) -> None:
+async def test_every_card_fits_discords_limits(sim: SimulatedServer) -> None:
     await set_channel_rule(sim, "spoilers", "off", None)
     for figure_id in NAMES:
         embed = card(await sim.command("/character", name=figure_id, channel="spoilers"))
@@ -243,7 +227,7 @@ async def test_every_card_fits_discords_limits(sim: OfflineDiscord) -> None:
 
 # -- people, actors, ambiguity ------------------------------------------------------------------------------
 
-async def test_real_people_get_a_person_card(sim: OfflineDiscord) -> None:
+async def test_real_people_get_a_person_card(sim: SimulatedServer) -> None:
     embed = card(await sim.command("/character", name="Director Lee"))
     assert embed["title"] == "Lee Do-yoon"
     assert embed["author"]["name"].startswith("Real person")
@@ -254,7 +238,7 @@ async def test_real_people_get_a_person_card(sim: OfflineDiscord) -> None:
     assert field(character, "Played by") == "Kim Eui-sung"
 
 
-async def test_ambiguous_name_offers_a_menu_only_the_asker_can_use(sim: OfflineDiscord) -> None:
+async def test_ambiguous_name_offers_a_menu_only_the_asker_can_use(sim: SimulatedServer) -> None:
     reply = await sim.command("/character", name="Choi")
     message = reply.message
     assert "Which one did you mean?" in message.content and not message.embeds
@@ -265,11 +249,11 @@ async def test_ambiguous_name_offers_a_menu_only_the_asker_can_use(sim: OfflineD
     assert stranger.message.ephemeral and "belongs to the member who ran" in stranger.message.content
     assert message.embeds == []
     chosen = await sim.choose(message, ["choi-tae-kang"])
-    assert chosen.callback["type"] == 7 and chosen.message is message
+    assert chosen.callback.body["type"] == 7 and chosen.message is message
     assert card(chosen)["title"] == "Choi Tae-kang" and message.content == ""
 
 
-async def test_a_stale_pick_says_the_character_is_gone(sim: OfflineDiscord) -> None:
+async def test_a_stale_pick_says_the_character_is_gone(sim: SimulatedServer) -> None:
     reply = await sim.command("/character", name="Choi")
     gone = await sim.choose(reply.message, ["someone-deleted"])
     assert gone.message.ephemeral and "no longer in the data pack" in gone.message.content
@@ -281,33 +265,33 @@ BAD_INPUT = ["", "   ", "🙂", "x" * 150, "@everyone **bold** <@&123> ||spoiler
              "Zzyzx Qwerty", "@here"]
 
 
-async def test_bad_input_gets_a_clean_private_reply(sim: OfflineDiscord) -> None:
-    for typed in BAD_INPUT:
-        reply = await sim.command("/character", name=typed)
+async def test_bad_input_gets_a_clean_private_reply(sim: SimulatedServer) -> None:
+    for typed in BAD_INPUT:  # forced past the client, which wouldn't send the empty or 150-character ones
+        reply = await sim.command("/character", name=typed, force=True)
         message = reply.message
         assert message.ephemeral and not message.embeds, typed
-        assert 0 < len(message.content) <= Limits.CONTENT
+        assert 0 < len(message.content) <= limits.CONTENT
         assert "@everyone" not in message.content and "@here" not in message.content
         assert "**bold**" not in message.content and "||spoiler||" not in message.content
         assert "`rm -rf`" not in message.content
-        assert reply.callback["data"]["allowed_mentions"] == {"parse": []}
+        assert reply.callback.body["data"]["allowed_mentions"] == {"parse": []}
     echoed = (await sim.command("/character", name=BAD_INPUT[4])).message.content
     assert "“@​everyone \\*\\*bold\\*\\*" in echoed
 
 
-async def test_not_found_suggests_the_closest_names(sim: OfflineDiscord) -> None:
+async def test_not_found_suggests_the_closest_names(sim: SimulatedServer) -> None:
     reply = await sim.command("/character", name="won")
     assert reply.message.ephemeral
     assert "Closest:" in reply.message.content and "**Yang Jae-won**" in reply.message.content
 
 
-async def test_overlong_autocomplete_input_offers_nothing(sim: OfflineDiscord) -> None:
+async def test_overlong_autocomplete_input_offers_nothing(sim: SimulatedServer) -> None:
     assert (await sim.autocomplete("/character", "name", "@everyone " * 30)).choices == []
 
 
 # -- /cast ------------------------------------------------------------------------------------------------
 
-async def test_cast_lists_every_actor_in_one_page(sim: OfflineDiscord) -> None:
+async def test_cast_lists_every_actor_in_one_page(sim: SimulatedServer) -> None:
     reply = await sim.command("/cast")
     message = reply.message
     assert not message.ephemeral and not message.buttons()
@@ -320,7 +304,7 @@ async def test_cast_lists_every_actor_in_one_page(sim: OfflineDiscord) -> None:
     assert "Hansanleega" not in text  # real people are not cast
 
 
-async def test_cast_follows_the_channels_spoiler_rules(sim: OfflineDiscord) -> None:
+async def test_cast_follows_the_channels_spoiler_rules(sim: SimulatedServer) -> None:
     await set_channel_rule(sim, "general", "hide", 6)
     hidden = (await sim.command("/cast")).message.text()
     assert "Lee Hyeon-jong" not in hidden and "for: Park Gyeong-won." in hidden
@@ -329,7 +313,7 @@ async def test_cast_follows_the_channels_spoiler_rules(sim: OfflineDiscord) -> N
     assert "for: Park Gyeong-won, Lee Hyeon-jong." in shown
 
 
-async def test_cast_pages_with_buttons_only_the_requester_can_press(sim: OfflineDiscord) -> None:
+async def test_cast_pages_with_buttons_only_the_requester_can_press(sim: SimulatedServer) -> None:
     sim.bot.get_cog("Characters").cast_page_size = 3  # 7 actors -> 3 pages
     message = (await sim.command("/cast")).message
     prev, nxt = message.buttons()
@@ -348,7 +332,7 @@ async def test_cast_pages_with_buttons_only_the_requester_can_press(sim: Offline
 
 # -- rebuilding ---------------------------------------------------------------------------------------------
 
-async def test_a_reseed_while_running_is_picked_up(sim: OfflineDiscord, tmp_path: Path) -> None:
+async def test_a_reseed_while_running_is_picked_up(sim: SimulatedServer, tmp_path: Path) -> None:
     assert (await sim.command("/character", name="Dr. Hero")).message.ephemeral
     assert (await seed(sim.bot.store, MINI_PACK)).ok
     assert card(await sim.command("/character", name="Dr. Hero"))["title"] == "Dr. Hero"

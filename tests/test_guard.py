@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import discord
 import pytest
+from aiohttp import web
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.policy import Mode, SpoilerRules
 from bot.policy.masking import unmask
-from bot.simulator.offline import BOT_PERMISSIONS, EVERYONE_PERMISSIONS, OfflineDiscord, Request, SentMessage
+from bot.simulator.fake_discord import BOT_PERMISSIONS, EVERYONE, Message, Recorded, error
+from bot.simulator.session import SimulatedServer
 from bot.spoilers.guard import GuardAction, GuardSettings, SpoilerKeyword, exposed_text, find_spoilers, judge
 from bot.store import Store
 from bot.store.rules import Actor
@@ -91,10 +92,10 @@ def test_exposed_text_keeps_positions() -> None:
 
 
 @pytest.fixture
-async def guarded(seeded_store: Store, tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
+async def guarded(seeded_store: Store, tmp_path: Path) -> AsyncIterator[SimulatedServer]:
     sim = await start_sim(seeded_store, tmp_path, spoiler_guard=True)
     yield sim
-    await sim.bot.close()
+    await sim.close()
 
 
 async def _keyword(store: Store, past: int = 0) -> SpoilerKeyword:
@@ -103,68 +104,66 @@ async def _keyword(store: Store, past: int = 0) -> SpoilerKeyword:
     return max(keywords, key=lambda k: k.episode)
 
 
-async def _turn_on(sim: OfflineDiscord, action: str) -> None:
+async def _turn_on(sim: SimulatedServer, action: str) -> None:
     reply = await sim.command("/spoilers guard", user="moderator", state="on", action=action)
     assert "spoiler guard" in reply.message.content
 
 
-def _posts(message: SentMessage) -> list[Request]:
-    return [r for r in message.exchange.requests if r.method == "POST"]  # type: ignore[attr-defined]
+def _posts(message: Message) -> list[Recorded]:
+    assert message.exchange is not None
+    return [r for r in message.exchange.requests if r.method == "POST"]
 
 
-def _forbidden() -> discord.Forbidden:
-    class _Response:
-        status = 403
-        reason = "Forbidden"
-
-    return discord.Forbidden(_Response(), {"message": "Missing Permissions", "code": 50013})  # type: ignore[arg-type]
+def _answers(message: Message) -> list[Recorded]:
+    assert message.exchange is not None
+    return message.exchange.requests
 
 
-async def test_without_the_operators_opt_in_the_guard_does_not_listen(sim: OfflineDiscord) -> None:
+async def test_without_the_operators_opt_in_the_guard_does_not_listen(sim: SimulatedServer) -> None:
     keyword = await _keyword(sim.bot.store)
     message = await sim.post(f"So {keyword.keyword} happens", user="member")
-    assert message.exchange.requests == []  # type: ignore[attr-defined]
+    assert _answers(message) == []
     assert sim.bot.get_cog("SpoilerGuard") is None
 
 
-async def test_a_server_that_has_not_turned_it_on_is_left_alone(guarded: OfflineDiscord) -> None:
+async def test_a_server_that_has_not_turned_it_on_is_left_alone(guarded: SimulatedServer) -> None:
     keyword = await _keyword(guarded.bot.store)
     message = await guarded.post(f"So {keyword.keyword} happens", user="member")
-    assert message.exchange.requests == []  # type: ignore[attr-defined]
+    assert _answers(message) == []
 
 
-async def test_warn_replies_without_pinging_or_repeating_the_spoiler(guarded: OfflineDiscord) -> None:
+async def test_warn_replies_without_pinging_or_repeating_the_spoiler(guarded: SimulatedServer) -> None:
     await _turn_on(guarded, "warn")
     keyword = await _keyword(guarded.bot.store)
     message = await guarded.post(f"@everyone so {keyword.keyword} happens", user="member")
     [post] = _posts(message)
-    assert post.json is not None
-    assert post.json["message_reference"]["message_id"] == message.id
-    assert post.json["allowed_mentions"] == {"parse": [], "replied_user": False}
-    assert f"episode {keyword.episode}" in post.json["content"]
-    assert keyword.keyword.casefold() not in post.json["content"].casefold()
+    assert post.body is not None
+    assert post.body["message_reference"]["message_id"] == message.id
+    assert post.body["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert f"episode {keyword.episode}" in post.body["content"]
+    assert keyword.keyword.casefold() not in post.body["content"].casefold()
     assert not message.deleted
 
 
 @pytest.mark.parametrize("content", [
     "{k} is in ||a spoiler tag|| already", "fine: ||{k}|| but then {k}",
 ])
-async def test_repost_replaces_the_message_with_a_masked_copy(guarded: OfflineDiscord, content: str) -> None:
+async def test_repost_replaces_the_message_with_a_masked_copy(guarded: SimulatedServer, content: str) -> None:
     guarded.set_bot_permissions(BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
     text = content.format(k=keyword.keyword)
     message = await guarded.post(text, user="member")
     [post] = _posts(message)
-    assert post.json is not None and post.json["allowed_mentions"] == {"parse": []}
-    header, body = post.json["content"].split("\n", 1)
+    assert post.body is not None and post.body["allowed_mentions"] == {"parse": []}
+    header, body = post.body["content"].split("\n", 1)
     assert "**member** wrote" in header and f"episode {keyword.episode}" in header
     assert unmask(body) == text  # the author's text, exactly
     assert keyword.keyword not in discord_spans(body)[0]
     assert message.deleted
 
 
-async def test_nothing_happens_in_an_off_channel_past_the_horizon_or_inside_tags(guarded: OfflineDiscord) -> None:
+async def test_nothing_happens_in_an_off_channel_past_the_horizon_or_inside_tags(guarded: SimulatedServer) -> None:
     guarded.set_bot_permissions(BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     store = guarded.bot.store
@@ -175,31 +174,31 @@ async def test_nothing_happens_in_an_off_channel_past_the_horizon_or_inside_tags
     await store.change_server_settings(guarded.guild_id, {"horizon": keyword.episode}, Actor(1, "mod"))
     quiet.append(await guarded.post(f"{keyword.keyword}!"))
     for message in quiet:
-        assert message.exchange.requests == [] and not message.deleted  # type: ignore[attr-defined]
+        assert _answers(message) == [] and not message.deleted
 
 
-async def test_repost_without_manage_messages_warns_and_tells_moderators(guarded: OfflineDiscord) -> None:
-    guarded.set_bot_permissions(EVERYONE_PERMISSIONS)
+async def test_repost_without_manage_messages_warns_and_tells_moderators(guarded: SimulatedServer) -> None:
+    guarded.set_bot_permissions(EVERYONE)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
     message = await guarded.post(f"{keyword.keyword} happens", user="member")
     [post] = _posts(message)
-    assert post.json is not None and "Manage Messages" in post.json["content"]
+    assert post.body is not None and "Manage Messages" in post.body["content"]
     assert not message.deleted
 
 
 @pytest.mark.parametrize("failing", ["send", "delete"])
-async def test_a_failed_repost_keeps_the_original_and_warns(guarded: OfflineDiscord, failing: str) -> None:
+async def test_a_failed_repost_keeps_the_original_and_warns(guarded: SimulatedServer, failing: str) -> None:
     guarded.set_bot_permissions(BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
 
-    def fail(request: Request) -> Exception | None:
-        copy = request.method == "POST" and request.json is not None and "wrote (" in request.json.get("content", "")
+    def fail(request: Recorded) -> web.Response | None:
+        copy = request.method == "POST" and request.body is not None and "wrote (" in request.body.get("content", "")
         target = guarded.messages.get(int(request.path.rsplit("/", 1)[1])) if request.method == "DELETE" else None
         deleting_original = target is not None and target.author is not None
         if (failing == "send" and copy) or (failing == "delete" and deleting_original):
-            return _forbidden()
+            return error(403, 50013, "Missing Permissions")
         return None
 
     guarded.fail = fail
@@ -208,18 +207,18 @@ async def test_a_failed_repost_keeps_the_original_and_warns(guarded: OfflineDisc
     assert not message.deleted
     copies = [m.id for m in guarded.messages.values() if m.author is None and "wrote (" in m.content]
     assert all(guarded.messages[c].deleted for c in copies)  # a copy whose original stayed is taken back
-    warnings = [r for r in _posts(message) if r.json and "couldn't repost" in r.json.get("content", "")]
+    warnings = [r for r in _posts(message) if r.body and "couldn't repost" in r.body.get("content", "")]
     assert len(warnings) == 1
 
 
-async def test_a_long_message_is_reposted_whole_in_several_parts(guarded: OfflineDiscord) -> None:
+async def test_a_long_message_is_reposted_whole_in_several_parts(guarded: SimulatedServer) -> None:
     guarded.set_bot_permissions(BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
     text = "\n".join(f"- point {i}: {keyword.keyword} and more words here" for i in range(40)) + "\n" + "x" * 1900
     assert len(text) <= 4000  # Nitro members may post up to 4000 characters
     message = await guarded.post(text, user="member")
-    posts = [r.json["content"] for r in _posts(message) if r.json]
+    posts = [r.body["content"] for r in _posts(message) if r.body]
     assert len(posts) >= 2 and all(len(p) <= 2000 for p in posts)
     body = posts[0].split("\n", 1)[1]
     assert unmask(body) + "".join(unmask(p) for p in posts[1:]) == text
@@ -228,24 +227,12 @@ async def test_a_long_message_is_reposted_whole_in_several_parts(guarded: Offlin
     assert message.deleted
 
 
-async def test_a_message_with_attachments_is_only_warned_about(guarded: OfflineDiscord) -> None:
+async def test_a_message_with_attachments_is_only_warned_about(guarded: SimulatedServer) -> None:
     guarded.set_bot_permissions(BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
-    original_payload = SentMessage.payload
-
-    def with_attachment(self: SentMessage, guild_id: int) -> dict[str, object]:
-        data = original_payload(self, guild_id)
-        if self.author is not None:
-            data["attachments"] = [{"id": "1", "filename": "a.png", "size": 1, "url": "https://cdn/a.png",
-                                    "proxy_url": "https://cdn/a.png"}]
-        return data
-
-    SentMessage.payload = with_attachment  # type: ignore[method-assign]
-    try:
-        message = await guarded.post(f"{keyword.keyword} in this picture", user="member")
-    finally:
-        SentMessage.payload = original_payload  # type: ignore[method-assign]
+    picture = {"id": "1", "filename": "a.png", "size": 1, "url": "https://cdn/a.png", "proxy_url": "https://cdn/a.png"}
+    message = await guarded.post(f"{keyword.keyword} in this picture", user="member", attachments=[picture])
     [post] = _posts(message)
-    assert post.json is not None and "attachments" in post.json["content"]
+    assert post.body is not None and "attachments" in post.body["content"]
     assert not message.deleted

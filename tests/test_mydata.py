@@ -10,7 +10,7 @@ import pytest
 
 from bot.mydata.cog import MyData
 from bot.mydata.render import CONFIRM_SECONDS
-from bot.simulator.offline import OfflineDiscord
+from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from tests.conftest import on_manual_clock, start_sim, trivia_engine
 
@@ -18,15 +18,15 @@ EPHEMERAL = 64
 
 
 @pytest.fixture
-async def game_sim(sim: OfflineDiscord) -> OfflineDiscord:
+async def game_sim(sim: SimulatedServer) -> SimulatedServer:
     return on_manual_clock(sim, 5)
 
 
-def uid(sim: OfflineDiscord, name: str) -> int:
+def uid(sim: SimulatedServer, name: str) -> int:
     return sim.users[name].id
 
 
-async def play_one_question(sim: OfflineDiscord, answers: dict[str, bool], *, close: bool = True) -> None:
+async def play_one_question(sim: SimulatedServer, answers: dict[str, bool], *, close: bool = True) -> None:
     """Start a one-question game in #general; each named member answers right (True) or wrong."""
     await sim.command_answered("/trivia start", questions=1)
     await trivia_engine(sim).settle()
@@ -40,7 +40,7 @@ async def play_one_question(sim: OfflineDiscord, answers: dict[str, bool], *, cl
         await trivia_engine(sim).advance(20)
 
 
-async def test_show_lists_everything_stored_privately(game_sim: OfflineDiscord) -> None:
+async def test_show_lists_everything_stored_privately(game_sim: SimulatedServer) -> None:
     sim = game_sim
     other = sim.add_guild()
     await sim.bot.store.set_member_progress(uid(sim, "member"), 3)
@@ -57,7 +57,7 @@ async def test_show_lists_everything_stored_privately(game_sim: OfflineDiscord) 
     assert "2 stored answers" in text and "Listed" in text
 
 
-async def test_delete_needs_the_members_confirmation(game_sim: OfflineDiscord) -> None:
+async def test_delete_needs_the_members_confirmation(game_sim: SimulatedServer) -> None:
     sim = game_sim
     store = sim.bot.store
     await store.set_member_progress(uid(sim, "member"), 5)
@@ -67,7 +67,7 @@ async def test_delete_needs_the_members_confirmation(game_sim: OfflineDiscord) -
     prompt = (await sim.command_answered("/mydata delete")).message
     assert prompt.ephemeral and "can't be undone" in prompt.content
     stranger = await sim.press(prompt, "Delete my data", user="moderator")
-    assert stranger.callback is not None and "Only the member who asked" in stranger.callback["data"]["content"]
+    assert "Only the member who asked" in stranger.callback.body["data"]["content"]
     cancelled = await sim.press(prompt, "Cancel", user="member")
     assert cancelled.message.content == "Nothing was deleted." and not cancelled.message.buttons()
     assert (await store.member_data(uid(sim, "member")))["answers"] == 1
@@ -85,25 +85,25 @@ async def test_delete_needs_the_members_confirmation(game_sim: OfflineDiscord) -
     assert f"<@{uid(sim, 'moderator')}>" in board and f"<@{uid(sim, 'member')}>" not in board
 
 
-def mydata(sim: OfflineDiscord) -> MyData:
+def mydata(sim: SimulatedServer) -> MyData:
     cog = sim.bot.get_cog("MyData")
     assert cog is not None  # (the extension loader imports its own copy of the module: no isinstance)
     return cog  # type: ignore[return-value]
 
 
 def reply_text(exchange: object) -> str:
-    callback = exchange.callback  # type: ignore[attr-defined]
-    assert callback is not None and callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+    callback = exchange.callback.body  # type: ignore[attr-defined]
+    assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
     return str(callback["data"]["content"])
 
 
-async def test_a_double_click_deletes_once_and_says_so(game_sim: OfflineDiscord) -> None:
+async def test_a_double_click_deletes_once_and_says_so(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await sim.bot.store.set_member_progress(uid(sim, "member"), 5)
     prompt = (await sim.command_answered("/mydata delete")).message
     stale = copy.deepcopy(prompt)  # what the member's client still shows
     clicks = await sim.press_all(prompt, [("member", "Delete my data"), ("member", "Delete my data")])
-    callbacks = [r.json for r in clicks["member"] if r.path.endswith("/callback")]
+    callbacks = [r.body for r in clicks["member"] if r.path.endswith("/callback")]
     assert sorted(c["type"] for c in callbacks) == [4, 7]  # one edit ("Done"), one ephemeral note
     note = next(c for c in callbacks if c["type"] == 4)["data"]["content"]
     assert "no longer active" in note and "nothing more was done" in note
@@ -112,7 +112,7 @@ async def test_a_double_click_deletes_once_and_says_so(game_sim: OfflineDiscord)
     assert "no longer active" in reply_text(later) and prompt.content.startswith("Done. Deleted")
 
 
-async def test_an_expired_prompt_deletes_nothing(game_sim: OfflineDiscord) -> None:
+async def test_an_expired_prompt_deletes_nothing(game_sim: SimulatedServer) -> None:
     sim = game_sim
     now = [1000.0]
     mydata(sim).clock = lambda: now[0]
@@ -124,7 +124,7 @@ async def test_an_expired_prompt_deletes_nothing(game_sim: OfflineDiscord) -> No
     assert await sim.bot.store.member_progress(uid(sim, "member")) == 5
 
 
-async def test_a_prompt_from_before_a_restart_deletes_nothing(game_sim: OfflineDiscord, seeded_store: Store,
+async def test_a_prompt_from_before_a_restart_deletes_nothing(game_sim: SimulatedServer, seeded_store: Store,
                                                               tmp_path: Path) -> None:
     await seeded_store.set_member_progress(uid(game_sim, "member"), 5)
     prompt = (await game_sim.command_answered("/mydata delete")).message
@@ -134,10 +134,10 @@ async def test_a_prompt_from_before_a_restart_deletes_nothing(game_sim: OfflineD
         assert "no longer active" in reply_text(reply)
         assert await seeded_store.member_progress(uid(game_sim, "member")) == 5
     finally:
-        await new.bot.close()
+        await new.close()
 
 
-async def test_delete_during_a_game_stores_nothing_more(game_sim: OfflineDiscord) -> None:
+async def test_delete_during_a_game_stores_nothing_more(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await play_one_question(sim, {"member": True, "moderator": True}, close=False)
     prompt = (await sim.command_answered("/mydata delete")).message
@@ -147,7 +147,7 @@ async def test_delete_during_a_game_stores_nothing_more(game_sim: OfflineDiscord
     assert await sim.bot.store.trivia_member_stats(sim.guild_id, uid(sim, "moderator")) is not None
 
 
-async def test_leaderboard_opt_out_hides_the_member_everywhere(game_sim: OfflineDiscord) -> None:
+async def test_leaderboard_opt_out_hides_the_member_everywhere(game_sim: SimulatedServer) -> None:
     sim = game_sim
     reply = await sim.command_answered("/mydata leaderboard", listed=False)
     assert reply.message.ephemeral and "off trivia leaderboards" in reply.message.content
@@ -159,7 +159,7 @@ async def test_leaderboard_opt_out_hides_the_member_everywhere(game_sim: Offline
     assert "and 1 more" in closed.text()
     board = (await sim.command_answered("/trivia leaderboard")).message.text()
     assert member not in board and "You're hidden from leaderboards" in board
-    refused = await sim.command_with_members("/trivia stats", user="moderator", member="member")
+    refused = await sim.command("/trivia stats", user="moderator", member="member")
     assert refused.message.ephemeral and "keeps their trivia stats private" in refused.message.content
     own = (await sim.command_answered("/trivia stats")).message.text()
     assert "Correct\n1" in own  # the scores still count

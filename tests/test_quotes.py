@@ -12,7 +12,7 @@ import pytest
 from bot.policy import unmask
 from bot.runtime import APOLOGY
 from bot.seeding import seed
-from bot.simulator.offline import OfflineDiscord
+from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from tests.conftest import MINI_PACK, REAL_PACK, start_sim
 
@@ -21,12 +21,12 @@ BEHIND = "Behind the scenes of The Trauma Code: Heroes on Call"
 
 
 @pytest.fixture
-def qsim(sim: OfflineDiscord) -> OfflineDiscord:
+def qsim(sim: SimulatedServer) -> SimulatedServer:
     """The shared simulated server (conftest's `sim`), under this module's name."""
     return sim
 
 
-async def set_channel_mode(sim: OfflineDiscord, channel: str, mode: str, horizon: int | None = None) -> None:
+async def set_channel_mode(sim: SimulatedServer, channel: str, mode: str, horizon: int | None = None) -> None:
     """A channel override, as a moderator's /spoilers command would store it (test set-up only)."""
     await sim.bot.store.write(
         "INSERT INTO channel_rules (guild_id, channel_id, spoiler_mode, horizon) VALUES (?, ?, ?, ?)"
@@ -56,7 +56,7 @@ def description(reply) -> str:
     ],
 )
 async def test_search_finds_words_of_several_reviews_with_attribution(
-    qsim: OfflineDiscord, text: str, sentence: str, headline: str, number: int
+    qsim: SimulatedServer, text: str, sentence: str, headline: str, number: int
 ) -> None:
     reply = await qsim.command("/quote search", text=text)
     message = reply.message
@@ -67,13 +67,13 @@ async def test_search_finds_words_of_several_reviews_with_attribution(
     assert FANS in message.embeds[0]["footer"]["text"]
 
 
-async def test_a_headline_the_reviewer_put_in_quotes_is_not_quoted_twice(qsim: OfflineDiscord) -> None:
+async def test_a_headline_the_reviewer_put_in_quotes_is_not_quoted_twice(qsim: SimulatedServer) -> None:
     text = description(await qsim.command("/quote search", text="formulaic administrative"))
     assert '— "Blood, Guts, and Heart: What Makes Trauma Code Unmissable", review 5 · ' in text
     assert '“"' not in text and '"”' not in text
 
 
-async def test_prefix_search_finds_whole_words_and_bolds_them(qsim: OfflineDiscord) -> None:
+async def test_prefix_search_finds_whole_words_and_bolds_them(qsim: SimulatedServer) -> None:
     reply = await qsim.command("/quote search", text="heli")
     text = description(reply)
     assert "**helicopter**" in text and "**helicopters**" in text
@@ -84,7 +84,7 @@ async def test_prefix_search_finds_whole_words_and_bolds_them(qsim: OfflineDisco
 
 
 @pytest.mark.parametrize("text", ["이국종", "이국", "교수", "이국종 교수"])
-async def test_korean_words_are_found(qsim: OfflineDiscord, text: str) -> None:
+async def test_korean_words_are_found(qsim: SimulatedServer, text: str) -> None:
     reply = await qsim.command("/quote search", text=text)
     assert not reply.message.ephemeral
     quote = description(reply)
@@ -93,7 +93,7 @@ async def test_korean_words_are_found(qsim: OfflineDiscord, text: str) -> None:
     assert f"— *{BEHIND}*" in quote  # an article: attributed to its title
 
 
-async def test_search_quotes_are_verbatim(qsim: OfflineDiscord) -> None:
+async def test_search_quotes_are_verbatim(qsim: SimulatedServer) -> None:
     """Take away the bold and the block-quote marker and what's left is a sentence of the document."""
     documents = "\n".join(p.read_text() for p in (REAL_PACK / "documents").iterdir())
     await set_channel_mode(qsim, "spoilers", "off")
@@ -114,7 +114,7 @@ FTS_SYNTAX = [
 
 
 @pytest.mark.parametrize("text", FTS_SYNTAX)
-async def test_fts5_syntax_never_produces_an_error_reply(qsim: OfflineDiscord, text: str, caplog) -> None:
+async def test_fts5_syntax_never_produces_an_error_reply(qsim: SimulatedServer, text: str, caplog) -> None:
     reply = await qsim.command("/quote search", text=text)
     message = reply.message
     assert message.content != APOLOGY
@@ -126,7 +126,7 @@ async def test_fts5_syntax_never_produces_an_error_reply(qsim: OfflineDiscord, t
         assert message.embeds[0]["description"].startswith("> ")
 
 
-async def test_operators_are_searched_as_words_not_obeyed(qsim: OfflineDiscord) -> None:
+async def test_operators_are_searched_as_words_not_obeyed(qsim: SimulatedServer) -> None:
     """`OR` would widen an FTS5 query; here it is one more word every result must contain."""
     widened = await qsim.command("/quote search", text="helicopter OR zzyzx")
     assert widened.message.ephemeral and widened.message.content.startswith("No quotes match")
@@ -152,14 +152,14 @@ async def test_operators_are_searched_as_words_not_obeyed(qsim: OfflineDiscord) 
         ("zzyzx", "No quotes match “zzyzx”. Try fewer words, or the start of a word"),
     ],
 )
-async def test_awkward_searches_get_a_clear_private_sentence(qsim: OfflineDiscord, text: str, expected: str) -> None:
-    reply = await qsim.command("/quote search", text=text)
+async def test_awkward_searches_get_a_clear_private_sentence(qsim: SimulatedServer, text: str, expected: str) -> None:
+    reply = await qsim.command("/quote search", text=text, force=True)  # the client won't send "" or 301 letters
     assert reply.message.ephemeral
     assert reply.message.content.startswith(expected)
     assert len(reply.message.content) <= 2000
 
 
-async def test_long_and_decorated_queries_still_search(qsim: OfflineDiscord) -> None:
+async def test_long_and_decorated_queries_still_search(qsim: SimulatedServer) -> None:
     sentence = "There’s no room to get bored or feel like it’s dragging"
     long_query = (sentence + " 🤣 ") * (300 // (len(sentence) + 3))
     assert len(long_query) <= 300
@@ -169,12 +169,12 @@ async def test_long_and_decorated_queries_still_search(qsim: OfflineDiscord) -> 
     assert "**helicopter**" in description(emoji)
 
 
-async def test_member_text_is_echoed_inert(qsim: OfflineDiscord) -> None:
+async def test_member_text_is_echoed_inert(qsim: SimulatedServer) -> None:
     reply = await qsim.command("/quote search", text="@everyone **zzyzx** <@&1>")
     content = reply.message.content
     assert "@everyone" not in content and "@\u200beveryone" in content
     assert "\\*\\*zzyzx\\*\\*" in content
-    assert reply.callback["data"]["allowed_mentions"] == {"parse": []}
+    assert reply.callback.body["data"]["allowed_mentions"] == {"parse": []}
     found = await qsim.command("/quote search", text="@everyone __everyone__")
     assert "@\u200beveryone" in found.message.embeds[0]["title"]
     assert "\\_\\_everyone\\_\\_" in found.message.embeds[0]["title"]
@@ -182,7 +182,7 @@ async def test_member_text_is_echoed_inert(qsim: OfflineDiscord) -> None:
 
 # -- spoilers ---------------------------------------------------------------------------------------------
 
-async def test_flagged_review_is_masked_in_mask_channel_and_plain_where_off(qsim: OfflineDiscord) -> None:
+async def test_flagged_review_is_masked_in_mask_channel_and_plain_where_off(qsim: SimulatedServer) -> None:
     await set_channel_mode(qsim, "spoilers", "off")
     masked = await qsim.command("/quote search", text="Ghost Doctor", channel="general")
     plain = await qsim.command("/quote search", text="Ghost Doctor", channel="spoilers")
@@ -197,7 +197,7 @@ async def test_flagged_review_is_masked_in_mask_channel_and_plain_where_off(qsim
     assert "“JUST WATCH IT! Its that good!”, review 3" in plain_block
 
 
-async def test_unflagged_quote_naming_a_spoiler_keyword_is_masked(qsim: OfflineDiscord) -> None:
+async def test_unflagged_quote_naming_a_spoiler_keyword_is_masked(qsim: SimulatedServer) -> None:
     reply = await qsim.command("/quote search", text="Black Wings")
     blocks = description(reply).split("\n\n")
     assert blocks and all(block.startswith("> ||") for block in blocks)
@@ -206,7 +206,7 @@ async def test_unflagged_quote_naming_a_spoiler_keyword_is_masked(qsim: OfflineD
     assert "||" not in description(caught_up)
 
 
-async def test_hide_mode_withholds_the_quote_but_keeps_the_attribution(qsim: OfflineDiscord) -> None:
+async def test_hide_mode_withholds_the_quote_but_keeps_the_attribution(qsim: SimulatedServer) -> None:
     await set_channel_mode(qsim, "general", "hide")
     reply = await qsim.command("/quote search", text="Ghost Doctor")
     text = description(reply)
@@ -221,7 +221,7 @@ def random_quote(reply) -> str:
     return description(reply).split("\n")[0]
 
 
-async def test_random_quotes_do_not_repeat_the_last_few_in_a_channel(qsim: OfflineDiscord) -> None:
+async def test_random_quotes_do_not_repeat_the_last_few_in_a_channel(qsim: SimulatedServer) -> None:
     seen: list[str] = []
     for _ in range(12):
         reply = await qsim.command("/quote random")
@@ -231,7 +231,7 @@ async def test_random_quotes_do_not_repeat_the_last_few_in_a_channel(qsim: Offli
         seen.append(quote)
 
 
-async def test_random_with_few_candidates_repeats_the_least_recent(qsim: OfflineDiscord) -> None:
+async def test_random_with_few_candidates_repeats_the_least_recent(qsim: SimulatedServer) -> None:
     """Three quotes mention romance: three different ones, then the oldest again, per channel."""
     picks = [random_quote(await qsim.command("/quote random", about="romance")) for _ in range(5)]
     assert len(set(picks[:3])) == 3
@@ -240,7 +240,7 @@ async def test_random_with_few_candidates_repeats_the_least_recent(qsim: Offline
     assert elsewhere in picks[:3]  # another channel has its own memory
 
 
-async def test_random_about_a_character_uses_every_spelling(qsim: OfflineDiscord) -> None:
+async def test_random_about_a_character_uses_every_spelling(qsim: SimulatedServer) -> None:
     names = ("Yang", "Jae-won", "Jae-Won", "Anus", "No.1")
     for _ in range(6):
         reply = await qsim.command("/quote random", about="Yang Jae-won")
@@ -250,7 +250,7 @@ async def test_random_about_a_character_uses_every_spelling(qsim: OfflineDiscord
         assert reply.message.embeds[0]["footer"]["text"].startswith("Sources: ")
 
 
-async def test_random_about_autocomplete_leaves_out_spoiling_names(qsim: OfflineDiscord) -> None:
+async def test_random_about_autocomplete_leaves_out_spoiling_names(qsim: SimulatedServer) -> None:
     names = [c["value"] for c in (await qsim.autocomplete("/quote random", "about", "lee")).choices]
     assert "Lee Gook-jong" in names and "Lee Do-yoon" in names
     assert "Lee Hyeon-jong" not in names  # naming him gives episode 7 away
@@ -261,7 +261,7 @@ async def test_random_about_autocomplete_leaves_out_spoiling_names(qsim: Offline
     assert 0 < len(everyone) <= 25
 
 
-async def test_random_about_autocomplete_leaves_out_figures_revealed_later(qsim: OfflineDiscord) -> None:
+async def test_random_about_autocomplete_leaves_out_figures_revealed_later(qsim: SimulatedServer) -> None:
     """Baek's father and Jae-won's “No. 2” name no spoiler keyword, but their very existence is a reveal."""
     names = [c["value"] for c in (await qsim.autocomplete("/quote random", "about", "")).choices]
     assert "Baek Kang-hyuk" in names
@@ -272,7 +272,7 @@ async def test_random_about_autocomplete_leaves_out_figures_revealed_later(qsim:
     assert "Baek's father" in caught_up and "Jae-won's “No. 2”" in caught_up
 
 
-async def test_random_about_a_figure_revealed_later_keeps_the_name_out_of_the_title(qsim: OfflineDiscord) -> None:
+async def test_random_about_a_figure_revealed_later_keeps_the_name_out_of_the_title(qsim: SimulatedServer) -> None:
     # The real pack's gated figures are either unquoted by name or named by a keyword; gate a quoted one.
     await qsim.bot.store.write("UPDATE figures SET episode = 8 WHERE id = 'yang-jae-won'")
     hidden = (await qsim.command("/quote random", about="Yang Jae-won")).message.embeds[0]
@@ -282,14 +282,14 @@ async def test_random_about_a_figure_revealed_later_keeps_the_name_out_of_the_ti
     assert shown["title"] == "A quote about Yang Jae-won"
 
 
-async def test_random_about_nothing_known_is_a_clear_private_reply(qsim: OfflineDiscord) -> None:
+async def test_random_about_nothing_known_is_a_clear_private_reply(qsim: SimulatedServer) -> None:
     reply = await qsim.command("/quote random", about="zzyzx")
     assert reply.message.ephemeral and reply.message.content.startswith("No quotes mention “zzyzx”")
     symbols = await qsim.command("/quote random", about="***")
     assert symbols.message.ephemeral and symbols.message.content.startswith("Type a word")
 
 
-async def test_random_in_hide_mode_never_picks_a_withheld_quote(qsim: OfflineDiscord) -> None:
+async def test_random_in_hide_mode_never_picks_a_withheld_quote(qsim: SimulatedServer) -> None:
     await set_channel_mode(qsim, "general", "hide")
     for _ in range(8):
         assert "🔒" not in description(await qsim.command("/quote random"))
@@ -300,7 +300,7 @@ async def test_random_in_hide_mode_never_picks_a_withheld_quote(qsim: OfflineDis
 
 # -- whole reviews ------------------------------------------------------------------------------------------
 
-async def test_review_pages_are_turned_by_their_owner_only(qsim: OfflineDiscord) -> None:
+async def test_review_pages_are_turned_by_their_owner_only(qsim: SimulatedServer) -> None:
     reply = await qsim.command("/quote review", review="5")
     message = reply.message
     first = message.embeds[0]
@@ -333,7 +333,7 @@ async def test_review_pages_are_turned_by_their_owner_only(qsim: OfflineDiscord)
     assert all(len(page) <= 4096 for page in seen)
 
 
-async def test_review_buttons_disable_themselves_on_timeout(qsim: OfflineDiscord) -> None:
+async def test_review_buttons_disable_themselves_on_timeout(qsim: SimulatedServer) -> None:
     qsim.bot.get_cog("Quotes").page_timeout = 0.05
     reply = await qsim.command("/quote review", review="1")
     message = reply.message
@@ -343,7 +343,7 @@ async def test_review_buttons_disable_themselves_on_timeout(qsim: OfflineDiscord
     assert message.buttons() and all(b.get("disabled") for b in message.buttons())
 
 
-async def test_flagged_review_is_masked_paragraph_by_paragraph(qsim: OfflineDiscord) -> None:
+async def test_flagged_review_is_masked_paragraph_by_paragraph(qsim: SimulatedServer) -> None:
     await set_channel_mode(qsim, "spoilers", "off")
     masked = (await qsim.command("/quote review", review="4")).message.embeds[0]
     plain = (await qsim.command("/quote review", review="4", channel="spoilers")).message.embeds[0]
@@ -358,7 +358,7 @@ async def test_flagged_review_is_masked_paragraph_by_paragraph(qsim: OfflineDisc
     assert hidden["description"].split("\n\n", 1)[1] == "🔒 Hidden here: spoils episode 8."
 
 
-async def test_review_by_headline_and_autocomplete(qsim: OfflineDiscord) -> None:
+async def test_review_by_headline_and_autocomplete(qsim: SimulatedServer) -> None:
     choices = (await qsim.autocomplete("/quote review", "review", "")).choices
     assert [c["value"] for c in choices] == [str(n) for n in range(1, 13)]
     assert choices[2]["name"] == "3. JUST WATCH IT! Its that good! (may contain spoilers)"
@@ -373,7 +373,7 @@ async def test_review_by_headline_and_autocomplete(qsim: OfflineDiscord) -> None
 
 
 @pytest.mark.parametrize("selector", ["0", "13", "99999999999999999999", "zzyzx qqq", "#", "@everyone"])
-async def test_unknown_review_is_a_clear_private_reply(qsim: OfflineDiscord, selector: str) -> None:
+async def test_unknown_review_is_a_clear_private_reply(qsim: SimulatedServer, selector: str) -> None:
     reply = await qsim.command("/quote review", review=selector)
     assert reply.message.ephemeral
     assert reply.message.content.startswith("No review matches")
@@ -414,11 +414,11 @@ async def test_quote_markdown_stays_literal_plain_and_masked(tmp_path: Path) -> 
         # unmasked, it reads the same (mask() escaped the pipe itself, where plain text has escape())
         assert unmask(masked_quote) == quote.removeprefix("> ").replace("\\|", "|")
     finally:
-        await sim.bot.close()
+        await sim.close()
         await store.close()
 
 
-async def test_a_spoiling_search_or_topic_is_not_echoed_in_public_titles(qsim: OfflineDiscord) -> None:
+async def test_a_spoiling_search_or_topic_is_not_echoed_in_public_titles(qsim: SimulatedServer) -> None:
     searched = (await qsim.command("/quote search", text="Black Wings")).message.embeds[0]
     assert "Black" not in searched["title"] and searched["title"].endswith("(it names a spoiler)")
     about = (await qsim.command("/quote random", about="Lee Hyeon-jong")).message.embeds[0]

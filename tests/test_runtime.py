@@ -9,7 +9,7 @@ import pytest
 
 from bot.runtime import EXTENSIONS, TREE_HASH_KEY, make_intents, sync_commands, tree_fingerprint
 from bot.settings import ConfigError, Settings
-from bot.simulator.offline import OfflineDiscord
+from bot.simulator.session import SimulatedServer
 from tests.conftest import make_settings
 
 
@@ -28,13 +28,13 @@ def test_minimal_intents_unless_the_guard_is_on(tmp_path: Path) -> None:
     assert guarded.message_content and guarded.guild_messages and not guarded.members
 
 
-async def test_every_extension_loads_and_mentions_are_off(sim: OfflineDiscord) -> None:
+async def test_every_extension_loads_and_mentions_are_off(sim: SimulatedServer) -> None:
     assert set(EXTENSIONS) <= set(sim.bot.extensions)
     assert sim.bot.allowed_mentions is not None
     assert sim.bot.allowed_mentions.to_dict() == discord.AllowedMentions.none().to_dict()
 
 
-async def test_global_sync_happens_only_when_the_tree_changes(sim: OfflineDiscord) -> None:
+async def test_global_sync_happens_only_when_the_tree_changes(sim: SimulatedServer) -> None:
     puts = lambda: [r for r in sim.requests if r.method == "PUT" and r.path.endswith("/commands")]  # noqa: E731
     assert await sync_commands(sim.bot) == "global"
     assert len(puts()) == 1
@@ -43,7 +43,7 @@ async def test_global_sync_happens_only_when_the_tree_changes(sim: OfflineDiscor
     assert len(puts()) == 1
     assert await sync_commands(sim.bot, force=True) == "global"
     assert len(puts()) == 2
-    registered = {c["name"] for c in puts()[-1].json}
+    registered = {c["name"] for c in puts()[-1].body}
     assert "about" in registered
 
 
@@ -55,4 +55,4 @@ async def test_dev_guild_sync_goes_to_the_guild(seeded_store, tmp_path: Path) ->
         assert await sync_commands(sim.bot) == "guild"
         assert any(r.method == "PUT" and "/guilds/4242/commands" in r.path for r in sim.requests)
     finally:
-        await sim.bot.close()
+        await sim.close()

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import discord
 import pytest
+from aiohttp import web
 
 from bot.policy.masking import unmask
 from bot.seeding import seed
-from bot.simulator.offline import BOT_PERMISSIONS, MODERATOR_ROLE_ID, OfflineDiscord, Request
+from bot.simulator.fake_discord import BOT_PERMISSIONS, MODERATOR_ROLE_ID, Recorded, error
+from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from bot.store.rules import Actor
 from tests.conftest import REAL_PACK, start_sim
@@ -18,14 +20,6 @@ from tests.test_masking import discord_spans
 
 MOD = Actor(1, "setup")
 EPISODE = 7  # covered by the sources, with several recap lines
-
-
-def _forbidden() -> discord.Forbidden:
-    class _Response:
-        status = 403
-        reason = "Forbidden"
-
-    return discord.Forbidden(_Response(), {"message": "Missing Permissions", "code": 50013})  # type: ignore[arg-type]
 
 
 async def _recap_texts(store: Store) -> list[str]:
@@ -59,7 +53,7 @@ def _shown_as(description: str, recap: list[str]) -> str:
     return "plain"
 
 
-async def test_every_combination_of_rules_and_progress_renders_right(sim: OfflineDiscord) -> None:
+async def test_every_combination_of_rules_and_progress_renders_right(sim: SimulatedServer) -> None:
     store = sim.bot.store
     recap = await _recap_texts(store)
     guild, channel_id = sim.guild_id, sim.channels["general"].id
@@ -80,7 +74,7 @@ async def test_every_combination_of_rules_and_progress_renders_right(sim: Offlin
             assert _shown_as(description, recap) == expected, (server, channel, progress, private)
 
 
-async def test_a_thread_follows_its_parent_channel(sim: OfflineDiscord) -> None:
+async def test_a_thread_follows_its_parent_channel(sim: SimulatedServer) -> None:
     sim.add_channel("thread", parent="spoilers")
     await sim.command("/spoilers channel", user="moderator", channel="spoilers", mode="off")
     reply = await sim.command("/recap", episode=EPISODE, channel="thread")
@@ -91,7 +85,7 @@ async def test_a_thread_follows_its_parent_channel(sim: OfflineDiscord) -> None:
     assert "Threads follow their parent channel" in shown.message.text()
 
 
-async def test_show_explains_where_each_rule_comes_from(sim: OfflineDiscord) -> None:
+async def test_show_explains_where_each_rule_comes_from(sim: SimulatedServer) -> None:
     await sim.command("/spoilers horizon", user="moderator", episode=3)
     await sim.command("/spoilers channel", user="moderator", channel="spoilers", mode="off")
     text = (await sim.command("/spoilers show", user="moderator", channel="spoilers")).message.text()
@@ -113,7 +107,7 @@ async def test_show_explains_where_each_rule_comes_from(sim: OfflineDiscord) -> 
     ("/spoilers audit", {}),
     ("/spoilers show", {}),
 ])
-async def test_a_member_without_the_right_changes_nothing(sim: OfflineDiscord, command: str,
+async def test_a_member_without_the_right_changes_nothing(sim: SimulatedServer, command: str,
                                                           options: dict[str, object]) -> None:
     store = sim.bot.store
     await store.change_channel_rule(sim.guild_id, sim.channels["general"].id, {"horizon": 2}, MOD)
@@ -127,7 +121,7 @@ async def test_a_member_without_the_right_changes_nothing(sim: OfflineDiscord, c
     assert after == before
 
 
-async def test_the_moderator_role_may_change_rules_but_not_name_the_role(sim: OfflineDiscord) -> None:
+async def test_the_moderator_role_may_change_rules_but_not_name_the_role(sim: SimulatedServer) -> None:
     refused = await sim.command("/spoilers mode", user="helper", mode="hide")
     assert "Only moderators" in refused.message.content
     named = await sim.command("/spoilers modrole", user="moderator", role=MODERATOR_ROLE_ID)
@@ -141,7 +135,7 @@ async def test_the_moderator_role_may_change_rules_but_not_name_the_role(sim: Of
     assert "@everyone" in everyone.message.content
 
 
-async def test_commands_carry_default_permissions_for_moderators(sim: OfflineDiscord) -> None:
+async def test_commands_carry_default_permissions_for_moderators(sim: SimulatedServer) -> None:
     group = sim.bot.tree.get_command("spoilers")
     assert group is not None and group.default_permissions == discord.Permissions(manage_guild=True)
     payload = group.to_dict(sim.bot.tree)
@@ -151,15 +145,15 @@ async def test_commands_carry_default_permissions_for_moderators(sim: OfflineDis
     assert sim.bot.tree.get_command("progress").default_permissions is None  # members' own
 
 
-async def test_horizon_out_of_range_is_refused_and_changes_nothing(sim: OfflineDiscord) -> None:
-    for bad in (9, -1, "three"):
-        reply = await sim.command("/spoilers horizon", user="moderator", episode=bad)
+async def test_horizon_out_of_range_is_refused_and_changes_nothing(sim: SimulatedServer) -> None:
+    for bad in (9, -1, "three"):  # forced: the client checks the option's type and range itself
+        reply = await sim.command("/spoilers horizon", user="moderator", episode=bad, force=True)
         assert reply.message.ephemeral
         assert "0 to 8" in reply.message.content
     assert await sim.bot.store.audit_count(sim.guild_id) == 0
 
 
-async def test_channel_needs_something_to_set_and_reset_removes_the_override(sim: OfflineDiscord) -> None:
+async def test_channel_needs_something_to_set_and_reset_removes_the_override(sim: SimulatedServer) -> None:
     empty = await sim.command("/spoilers channel", user="moderator")
     assert "mode, a horizon, or both" in empty.message.content
     await sim.command("/spoilers channel", user="moderator", mode="off", horizon=4)
@@ -172,7 +166,7 @@ async def test_channel_needs_something_to_set_and_reset_removes_the_override(sim
     assert again.message.ephemeral and "has no override; it already follows the server" in again.message.content
 
 
-async def test_audit_log_lists_who_changed_what_newest_first_with_pages(sim: OfflineDiscord) -> None:
+async def test_audit_log_lists_who_changed_what_newest_first_with_pages(sim: SimulatedServer) -> None:
     empty = await sim.command("/spoilers audit", user="moderator")
     assert "No changes recorded yet" in empty.message.text()
     await sim.command("/spoilers mode", user="moderator", mode="hide")
@@ -195,12 +189,12 @@ async def test_audit_log_lists_who_changed_what_newest_first_with_pages(sim: Off
     assert "There is no page 5" in beyond.message.text()
 
 
-async def test_guard_needs_the_operator_and_warns_about_permissions(sim: OfflineDiscord, seeded_store: Store,
+async def test_guard_needs_the_operator_and_warns_about_permissions(sim: SimulatedServer, seeded_store: Store,
                                                                     tmp_path: Path) -> None:
     refused = await sim.command("/spoilers guard", user="moderator", state="on")
     assert "operator" in refused.message.content
     assert await sim.bot.store.guard_settings(sim.guild_id) == (False, "warn")
-    guarded = await start_sim(seeded_store, tmp_path, spoiler_guard=True)
+    guarded = await start_sim(seeded_store, tmp_path, spoiler_guard=True)  # the same server, restarted
     try:
         reply = await guarded.command("/spoilers guard", user="moderator", state="on", action="repost")
         assert "spoiler guard: off → on" in reply.message.content
@@ -208,10 +202,10 @@ async def test_guard_needs_the_operator_and_warns_about_permissions(sim: Offline
         show = await guarded.command("/spoilers show", user="moderator")
         assert "On: messages naming a spoiler past the horizon get **repost**" in show.message.text()
     finally:
-        await guarded.bot.close()
+        await guarded.close()
 
 
-async def test_rules_and_audit_log_survive_a_restart_and_a_reseed(sim: OfflineDiscord, seeded_store: Store,
+async def test_rules_and_audit_log_survive_a_restart_and_a_reseed(sim: SimulatedServer, seeded_store: Store,
                                                                   tmp_path: Path) -> None:
     await sim.command("/spoilers mode", user="moderator", mode="hide")
     await sim.command("/spoilers channel", user="moderator", channel="spoilers", mode="off", horizon=8)
@@ -219,11 +213,8 @@ async def test_rules_and_audit_log_survive_a_restart_and_a_reseed(sim: OfflineDi
     await sim.bot.close()
     assert (await seed(seeded_store, REAL_PACK)).ok
     reopened = await Store.open(tmp_path / "test.db")
-    restarted = await start_sim(reopened, tmp_path)
+    restarted = await start_sim(reopened, tmp_path)  # to the same Discord: the same server, channels, members
     try:
-        # a new simulated server hands out new ids: the same channel and member keep theirs
-        restarted.channels["spoilers"].id = sim.channels["spoilers"].id
-        restarted.users["member"].id = sim.users["member"].id
         text = (await restarted.command("/spoilers show", user="moderator", channel="spoilers")).message.text()
         assert "**off**" in text and "server rule" not in text.split("\n")[1]
         recap = await restarted.command("/recap", episode=EPISODE)
@@ -233,11 +224,11 @@ async def test_rules_and_audit_log_survive_a_restart_and_a_reseed(sim: OfflineDi
         progress = await restarted.command("/progress show", user="member")
         assert "episode 5" in progress.message.content
     finally:
-        await restarted.bot.close()
+        await restarted.close()
         await reopened.close()
 
 
-async def test_progress_set_show_clear(sim: OfflineDiscord) -> None:
+async def test_progress_set_show_clear(sim: SimulatedServer) -> None:
     shown = await sim.command("/progress show")
     assert shown.message.ephemeral and "haven't recorded" in shown.message.content
     saved = await sim.command("/progress set", episode=6)
@@ -254,7 +245,7 @@ async def test_progress_set_show_clear(sim: OfflineDiscord) -> None:
     assert await sim.bot.store.member_progress(sim.users["member"].id) is None
 
 
-async def test_episode_autocomplete_offers_zero_for_progress(sim: OfflineDiscord) -> None:
+async def test_episode_autocomplete_offers_zero_for_progress(sim: SimulatedServer) -> None:
     choices = (await sim.autocomplete("/progress set", "episode", "")).choices
     assert choices[0]["value"] == 0 and len(choices) == 9
     assert [c["value"] for c in (await sim.autocomplete("/recap", "episode", "7")).choices] == [7]
@@ -263,22 +254,22 @@ async def test_episode_autocomplete_offers_zero_for_progress(sim: OfflineDiscord
 # -- Mark as spoiler ---------------------------------------------------------------------------------
 
 
-async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(sim: OfflineDiscord) -> None:
+async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(sim: SimulatedServer) -> None:
     original = await sim.post("Baek was in **Black Wings** @everyone | see https://example.com", user="member")
     reply = await sim.message_command("Mark as spoiler", original, user="moderator")
     posts = [r for r in reply.requests if r.method == "POST" and r.path.endswith("/messages")]
     assert len(posts) == 1
-    content = posts[0].json["content"]
+    content = posts[0].body["content"]
     header, body = content.split("\n", 1)
     assert "**member** wrote (marked as a spoiler by a moderator)" in header
     assert unmask(body) == original.content
     assert "Black Wings" not in discord_spans(body)[0]
-    assert posts[0].json["allowed_mentions"] == {"parse": []}
+    assert posts[0].body["allowed_mentions"] == {"parse": []}
     assert original.deleted
     assert "reposted masked" in reply.message.content and reply.message.ephemeral
 
 
-async def test_mark_as_spoiler_is_for_moderators_only(sim: OfflineDiscord) -> None:
+async def test_mark_as_spoiler_is_for_moderators_only(sim: SimulatedServer) -> None:
     original = await sim.post("Black Wings", user="member")
     reply = await sim.message_command("Mark as spoiler", original, user="member")
     assert "Only moderators" in reply.message.content
@@ -287,13 +278,13 @@ async def test_mark_as_spoiler_is_for_moderators_only(sim: OfflineDiscord) -> No
 
 
 @pytest.mark.parametrize("failing", ["POST", "DELETE"])
-async def test_mark_as_spoiler_keeps_the_text_when_discord_refuses(sim: OfflineDiscord, failing: str) -> None:
+async def test_mark_as_spoiler_keeps_the_text_when_discord_refuses(sim: SimulatedServer, failing: str) -> None:
     original = await sim.post("Black Wings", user="member")
 
-    def fail(request: Request) -> Exception | None:
+    def fail(request: Recorded) -> web.Response | None:
         ours = request.path.startswith("/channels/") and request.method == failing
         if ours and (failing == "POST" or request.path.endswith(str(original.id))):
-            return _forbidden()
+            return error(403, 50013, "Missing Permissions")
         return None
 
     sim.fail = fail
@@ -305,10 +296,9 @@ async def test_mark_as_spoiler_keeps_the_text_when_discord_refuses(sim: OfflineD
     assert all(m.deleted for m in copies)  # a copy whose original stayed is taken back
 
 
-async def test_mark_as_spoiler_needs_manage_messages(sim: OfflineDiscord, monkeypatch) -> None:
+async def test_mark_as_spoiler_needs_manage_messages(sim: SimulatedServer) -> None:
     original = await sim.post("Black Wings", user="member")
-    without_manage_messages = discord.Permissions(BOT_PERMISSIONS.value & ~(1 << 13))
-    monkeypatch.setattr("bot.simulator.offline.BOT_PERMISSIONS", without_manage_messages)
+    sim.set_bot_permissions(BOT_PERMISSIONS & ~discord.Permissions(manage_messages=True).value)
     reply = await sim.message_command("Mark as spoiler", original, user="moderator")
     assert "Manage Messages" in reply.message.content
     assert not original.deleted

@@ -12,7 +12,8 @@ import discord
 import pytest
 
 from bot.policy.rules import Mode
-from bot.simulator.offline import MODERATOR_ROLE_ID, OfflineDiscord, SentMessage
+from bot.simulator.fake_discord import MODERATOR_ROLE_ID, Message
+from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from bot.store.rules import Actor
 from bot.trivia import scoring
@@ -25,84 +26,85 @@ QUESTION_TITLE = "Trivia · question"
 
 
 @pytest.fixture
-async def game_sim(sim: OfflineDiscord) -> OfflineDiscord:
+async def game_sim(sim: SimulatedServer) -> SimulatedServer:
     return on_manual_clock(sim, 11)
 
 
-def current_game(sim: OfflineDiscord, channel: str = "general") -> Game:
+def current_game(sim: SimulatedServer, channel: str = "general") -> Game:
     game = trivia_engine(sim).game_in(sim.channels[channel].id)
     assert game is not None, f"no game in #{channel}"
     return game
 
 
-def current_game_or_none(sim: OfflineDiscord, channel: str = "general") -> Game | None:
+def current_game_or_none(sim: SimulatedServer, channel: str = "general") -> Game | None:
     return trivia_engine(sim).game_in(sim.channels[channel].id)
 
 
-def current_round(sim: OfflineDiscord, channel: str = "general") -> Round:
+def current_round(sim: SimulatedServer, channel: str = "general") -> Round:
     round_ = current_game(sim, channel).current
     assert round_ is not None
     return round_
 
 
-async def advance_to(sim: OfflineDiscord, seconds: float, channel: str = "general") -> None:
+async def advance_to(sim: SimulatedServer, seconds: float, channel: str = "general") -> None:
     """Move the clock so the open question in `channel` has been open `seconds`."""
     round_ = current_round(sim, channel)
     elapsed = (trivia_engine(sim).clock.now() - round_.opened_at).total_seconds()
     await trivia_engine(sim).advance(seconds - elapsed)
 
 
-async def close_question(sim: OfflineDiscord) -> None:
+async def close_question(sim: SimulatedServer) -> None:
     """Let the open question's full time run out."""
     seconds, _ = await sim.bot.store.trivia_settings(sim.guild_id)
     await trivia_engine(sim).advance(seconds)
 
 
-def question_messages(sim: OfflineDiscord, channel: str = "general") -> list[SentMessage]:
+def question_messages(sim: SimulatedServer, channel: str = "general") -> list[Message]:
     channel_id = sim.channels[channel].id
     return [m for m in sim.messages.values() if m.channel_id == channel_id and m.embeds
             and m.embeds[0].get("title", "").startswith(QUESTION_TITLE)]
 
 
-def latest_question(sim: OfflineDiscord, channel: str = "general") -> SentMessage:
+def latest_question(sim: SimulatedServer, channel: str = "general") -> Message:
     return question_messages(sim, channel)[-1]
 
 
-def last_embed_titled(sim: OfflineDiscord, title: str) -> SentMessage:
+def last_embed_titled(sim: SimulatedServer, title: str) -> Message:
     found = [m for m in sim.messages.values() if m.embeds and m.embeds[0].get("title", "").startswith(title)]
     assert found, f"no message titled {title!r}"
     return found[-1]
 
 
-def right(sim: OfflineDiscord, channel: str = "general") -> int:
+def right(sim: SimulatedServer, channel: str = "general") -> int:
     """1-based position of the right button on the open question."""
     return current_round(sim, channel).correct + 1
 
 
-def wrong(sim: OfflineDiscord, channel: str = "general") -> int:
+def wrong(sim: SimulatedServer, channel: str = "general") -> int:
     return (current_round(sim, channel).correct + 1) % 4 + 1
 
 
-async def start(sim: OfflineDiscord, *, user: str = "member", channel: str = "general", **options: object) -> str:
+async def start(sim: SimulatedServer, *, user: str = "member", channel: str = "general", **options: object) -> str:
     reply = await sim.command_answered("/trivia start", user=user, channel=channel, **options)
     await trivia_engine(sim).settle()
     return reply.text()
 
 
-def uid(sim: OfflineDiscord, name: str) -> int:
+def uid(sim: SimulatedServer, name: str) -> int:
     return sim.users[name].id
 
 
-async def press(sim: OfflineDiscord, message: SentMessage, button: int, user: str) -> str:
-    reply = await sim.press(message, button, user=user)
-    callback = reply.callback
-    assert callback is not None and callback["type"] == 4, reply.requests
+async def press(sim: SimulatedServer, message: Message, button: int, user: str, *, late: bool = False) -> str:
+    """Click as `user`; `late`: on buttons already disabled, by a client that hasn't shown the edit yet."""
+    reply = await sim.press(message, button, user=user, force=late)
+    callback = reply.callback.body
+    assert callback["type"] == 4, reply.requests
     assert callback["data"]["flags"] & EPHEMERAL
     assert reply.requests[0].path.endswith("/callback")  # acknowledged first, before anything else
     return str(callback["data"]["content"])
 
 
-async def test_a_full_game_scores_members_and_fills_the_leaderboard(game_sim: OfflineDiscord) -> None:
+async def test_a_full_game_scores_members_and_fills_the_leaderboard(game_sim: SimulatedServer) -> None:
     sim = game_sim
     intro = await start(sim, questions=3)
     assert "3 questions" in intro and "20 s each" in intro
@@ -172,14 +174,14 @@ async def test_a_full_game_scores_members_and_fills_the_leaderboard(game_sim: Of
         f"**3.** <@{uid(sim, 'helper')}> — **{helper}** points (1/2 right)",
     ]
     assert member > moderator > helper
-    stats = (await sim.command_with_members("/trivia stats", user="moderator", member="member")).message.text()
+    stats = (await sim.command("/trivia stats", user="moderator", member="member")).message.text()
     for expected in ("Answered\n3", "Correct\n2", "Accuracy\n67%", f"Points\n{member}", "Best streak\n2"):
         assert expected in stats
     month = (await sim.command_answered("/trivia leaderboard", period="this month")).message.text()
     assert "this month" in month and f"**{member}** points" in month
 
 
-async def test_double_click_keeps_the_first_answer(game_sim: OfflineDiscord) -> None:
+async def test_double_click_keeps_the_first_answer(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await start(sim, questions=1)
     message = latest_question(sim)
@@ -191,18 +193,18 @@ async def test_double_click_keeps_the_first_answer(game_sim: OfflineDiscord) -> 
     assert stats is not None and (stats["answered"], stats["correct"], stats["points"]) == (1, 0, 0)
 
 
-async def test_late_clicks_get_closed_or_ended(game_sim: OfflineDiscord) -> None:
+async def test_late_clicks_get_closed_or_ended(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await start(sim, questions=2)
     first = latest_question(sim)
     await close_question(sim)
-    assert await press(sim, first, 1, "member") == "This question has closed."
+    assert await press(sim, first, 1, "member", late=True) == "This question has closed."
     await close_question(sim)
-    assert "This game has ended" in await press(sim, latest_question(sim), 1, "member")
+    assert "This game has ended" in await press(sim, latest_question(sim), 1, "member", late=True)
     assert await sim.bot.store.trivia_member_stats(sim.guild_id, uid(sim, "member")) is None
 
 
-async def test_clicks_after_a_restart_say_the_game_ended(game_sim: OfflineDiscord, seeded_store: Store,
+async def test_clicks_after_a_restart_say_the_game_ended(game_sim: SimulatedServer, seeded_store: Store,
                                                          tmp_path: Path) -> None:
     old = game_sim
     await start(old, questions=5)
@@ -212,16 +214,16 @@ async def test_clicks_after_a_restart_say_the_game_ended(game_sim: OfflineDiscor
     try:
         assert await seeded_store.trivia_game_status(game_id) == "interrupted"
         reply = await new.press(message, 1, user="member")
-        assert reply.callback is not None and reply.callback["data"]["flags"] & EPHEMERAL
-        assert "This game has ended" in reply.callback["data"]["content"]
+        assert reply.callback.body["data"]["flags"] & EPHEMERAL
+        assert "This game has ended" in reply.callback.body["data"]["content"]
         # the channel is free in the new process
         trivia_engine(new).clock = ManualClock()
         assert "Trivia is starting" in await start(new, questions=1)
     finally:
-        await new.bot.close()
+        await new.close()
 
 
-async def test_shutting_down_ends_the_game_in_the_channel(game_sim: OfflineDiscord, seeded_store: Store) -> None:
+async def test_shutting_down_ends_the_game_in_the_channel(game_sim: SimulatedServer, seeded_store: Store) -> None:
     sim = game_sim
     await start(sim, questions=5)
     message = latest_question(sim)
@@ -232,7 +234,7 @@ async def test_shutting_down_ends_the_game_in_the_channel(game_sim: OfflineDisco
     assert await seeded_store.trivia_game_status(game_id) == "interrupted"
 
 
-async def test_fifty_simultaneous_clicks_are_each_scored_once(game_sim: OfflineDiscord) -> None:
+async def test_fifty_simultaneous_clicks_are_each_scored_once(game_sim: SimulatedServer) -> None:
     sim = game_sim
     players = [f"player{n}" for n in range(50)]
     for name in players:
@@ -246,9 +248,9 @@ async def test_fifty_simultaneous_clicks_are_each_scored_once(game_sim: OfflineD
     for name, requests in replies.items():
         callbacks = [r for r in requests if r.path.endswith("/callback")]
         assert len(callbacks) == 1, name
-        assert callbacks[0].json is not None and "Locked in" in callbacks[0].json["data"]["content"]
+        assert "Locked in" in callbacks[0].body["data"]["content"]
     again = await sim.press_all(message, [(name, (good % 4) + 1) for name in players])
-    assert all("already answered" in reqs[0].json["data"]["content"] for reqs in again.values())
+    assert all("already answered" in reqs[0].body["data"]["content"] for reqs in again.values())
     await close_question(sim)
     board = await sim.bot.store.trivia_leaderboard(sim.guild_id, limit=100)
     assert len(board) == 50
@@ -258,7 +260,7 @@ async def test_fifty_simultaneous_clicks_are_each_scored_once(game_sim: OfflineD
 
 
 @pytest.mark.parametrize("horizon", range(9))
-async def test_games_respect_the_channels_spoiler_horizon(game_sim: OfflineDiscord, horizon: int) -> None:
+async def test_games_respect_the_channels_spoiler_horizon(game_sim: SimulatedServer, horizon: int) -> None:
     sim = game_sim
     store = sim.bot.store
     await store.change_server_settings(sim.guild_id, {"horizon": horizon, "spoiler_mode": Mode.MASK.value},
@@ -274,7 +276,7 @@ async def test_games_respect_the_channels_spoiler_horizon(game_sim: OfflineDisco
     await trivia_engine(sim).shutdown()
 
 
-async def test_a_horizon_lowered_mid_game_holds_for_the_questions_still_to_come(game_sim: OfflineDiscord) -> None:
+async def test_a_horizon_lowered_mid_game_holds_for_the_questions_still_to_come(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await sim.command_answered("/spoilers mode", user="moderator", mode="off")
     await start(sim, questions=20)
@@ -292,7 +294,7 @@ async def test_a_horizon_lowered_mid_game_holds_for_the_questions_still_to_come(
     assert f"{len(asked)} questions asked" in summary.text()
 
 
-async def test_too_few_questions_are_announced(game_sim: OfflineDiscord) -> None:
+async def test_too_few_questions_are_announced(game_sim: SimulatedServer) -> None:
     sim = game_sim
     intro = await start(sim, questions=20, category="cast", difficulty="hard")
     count = len(current_game(sim).questions)
@@ -300,7 +302,7 @@ async def test_too_few_questions_are_announced(game_sim: OfflineDiscord) -> None
     assert f"Only {count} questions fit this channel's spoiler rules and those filters" in intro
 
 
-async def test_one_game_per_channel(game_sim: OfflineDiscord) -> None:
+async def test_one_game_per_channel(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await start(sim, questions=3)
     refused = await sim.command_answered("/trivia start", user="moderator")
@@ -310,7 +312,7 @@ async def test_one_game_per_channel(game_sim: OfflineDiscord) -> None:
     assert len(question_messages(sim, "spoilers")) == 1
 
 
-async def test_stop_permissions(game_sim: OfflineDiscord) -> None:
+async def test_stop_permissions(game_sim: SimulatedServer) -> None:
     sim = game_sim
     sim.add_user("outsider")
     await start(sim, questions=5, user="member")
@@ -321,7 +323,7 @@ async def test_stop_permissions(game_sim: OfflineDiscord) -> None:
     assert "Only the member who started" in helper.message.content
     stopped = await sim.command_answered("/trivia stop", user="member")
     await trivia_engine(sim).settle()
-    assert stopped.callback is not None and stopped.callback["data"]["flags"] & EPHEMERAL
+    assert stopped.callback.body["data"]["flags"] & EPHEMERAL
     assert f"Stopped by <@{uid(sim, 'member')}>" in last_embed_titled(sim, "Trivia stopped").text()
     assert "No trivia game is running" in (await sim.command_answered("/trivia stop", user="member")).message.content
 
@@ -338,7 +340,7 @@ async def test_stop_permissions(game_sim: OfflineDiscord) -> None:
     assert trivia_engine(sim).game_in(sim.channels["general"].id) is None
 
 
-async def test_two_servers_scores_never_mix(game_sim: OfflineDiscord) -> None:
+async def test_two_servers_scores_never_mix(game_sim: SimulatedServer) -> None:
     here = game_sim
     there = here.add_guild()
     await start(here, questions=1)
@@ -359,7 +361,7 @@ async def test_two_servers_scores_never_mix(game_sim: OfflineDiscord) -> None:
     assert "Correct\n0" in (await there.command_answered("/trivia stats")).message.text()
 
 
-async def test_settings_are_for_moderators_and_set_the_timer(game_sim: OfflineDiscord) -> None:
+async def test_settings_are_for_moderators_and_set_the_timer(game_sim: SimulatedServer) -> None:
     sim = game_sim
     refused = await sim.command_answered("/trivia settings", user="member", seconds=30)
     assert refused.message.ephemeral and "Only moderators" in refused.message.content
@@ -376,19 +378,19 @@ async def test_settings_are_for_moderators_and_set_the_timer(game_sim: OfflineDi
 
 
 @pytest.mark.parametrize("options", [{"questions": 0}, {"questions": 21}])
-async def test_out_of_range_lengths_are_refused(game_sim: OfflineDiscord, options: dict[str, int]) -> None:
-    reply = await game_sim.command_answered("/trivia start", **options)
+async def test_out_of_range_lengths_are_refused(game_sim: SimulatedServer, options: dict[str, int]) -> None:
+    reply = await game_sim.command_answered("/trivia start", force=True, **options)  # past the client's range check
     assert reply.message.ephemeral and "between 1 and 20 questions" in reply.message.content
     assert trivia_engine(game_sim).game_in(game_sim.channels["general"].id) is None
 
 
-async def test_settings_out_of_range_are_refused(game_sim: OfflineDiscord) -> None:
-    reply = await game_sim.command_answered("/trivia settings", user="moderator", seconds=5)
+async def test_settings_out_of_range_are_refused(game_sim: SimulatedServer) -> None:
+    reply = await game_sim.command_answered("/trivia settings", user="moderator", seconds=5, force=True)
     assert reply.message.ephemeral and "between 10 and 60" in reply.message.content
     assert await game_sim.bot.store.trivia_settings(game_sim.guild_id) == (20, 5)
 
 
-async def test_a_deleted_question_message_ends_the_game(game_sim: OfflineDiscord, seeded_store: Store) -> None:
+async def test_a_deleted_question_message_ends_the_game(game_sim: SimulatedServer, seeded_store: Store) -> None:
     sim = game_sim
     await start(sim, questions=5)
     game_id = current_game(sim).id
@@ -400,15 +402,14 @@ async def test_a_deleted_question_message_ends_the_game(game_sim: OfflineDiscord
     assert await seeded_store.trivia_game_status(game_id) == "aborted"
 
 
-async def test_stats_of_a_member_with_no_answers(game_sim: OfflineDiscord) -> None:
+async def test_stats_of_a_member_with_no_answers(game_sim: SimulatedServer) -> None:
     text = (await game_sim.command_answered("/trivia stats")).message.text()
     assert "No answers in this server yet" in text
     assert "No scores yet" in (await game_sim.command_answered("/trivia leaderboard")).message.text()
 
 
-async def test_start_needs_permission_to_post_here(game_sim: OfflineDiscord) -> None:
-    payload = game_sim.command_payload("/trivia start")
-    payload["app_permissions"] = str(discord.Permissions(view_channel=True, send_messages=True).value)
-    reply = await game_sim.dispatch_answered(payload)
+async def test_start_needs_permission_to_post_here(game_sim: SimulatedServer) -> None:
+    game_sim.set_bot_permissions(discord.Permissions(view_channel=True, send_messages=True))
+    reply = await game_sim.command("/trivia start")
     assert reply.message.ephemeral and "embed links" in reply.message.content
     assert trivia_engine(game_sim).game_in(game_sim.channels["general"].id) is None

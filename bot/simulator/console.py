@@ -1,8 +1,8 @@
 """`goldenhour console`: try every command without a Discord token.
 
-It runs the real bot (command tree, cogs, services, renderer) inside `bot.simulator.offline.OfflineDiscord`, a
-simulated server, and prints each message the bot sends or edits as text. Slash commands are typed as
-a member would; lines starting with `:` drive the simulation.
+It runs the real bot (command tree, cogs, services, renderer) logged in to a fake Discord on 127.0.0.1
+(`bot.simulator.session.SimulatedServer`), and prints each message the bot sends or edits as text.
+Slash commands are typed as a member would; lines starting with `:` drive the simulation.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any, TextIO
 import discord
 from discord import AppCommandOptionType, app_commands
 
-from bot.simulator.offline import OfflineDiscord, SentMessage
+from bot.simulator.models import Message
+from bot.simulator.session import SimulatedServer
 from bot.simulator.text import message_as_text
 
 HELP = """\
@@ -39,17 +40,17 @@ Console commands:
 
 
 class Console:
-    def __init__(self, sim: OfflineDiscord, out: TextIO = sys.stdout) -> None:
+    def __init__(self, sim: SimulatedServer, out: TextIO = sys.stdout) -> None:
         self.sim = sim
         self.out = out
         self.user = "member"
         self.channel = "general"
-        self.last_with_components: SentMessage | None = None
-        self.last: SentMessage | None = None
+        self.last_with_components: Message | None = None
+        self.last: Message | None = None
         self._seen: dict[int, int] = {}
         sim.watchers.append(self._show)
 
-    def _show(self, message: SentMessage) -> None:
+    def _show(self, message: Message) -> None:
         edited = message.id in self._seen
         self._seen[message.id] = self._seen.get(message.id, 0) + 1
         self.last = message
@@ -74,16 +75,19 @@ class Console:
         line = line.strip()
         if not line:
             return True
+        before = asyncio.all_tasks()
         try:
             if line.startswith(":"):
                 return await self._meta(line)
             if line.startswith("/"):
                 path, options = parse_command(self.sim.bot.tree, line, sim=self.sim)
-                await self.sim.command_with_members(" ".join(path), user=self.user, channel=self.channel, **options)
+                await self.sim.command(" ".join(path), user=self.user, channel=self.channel, **options)
                 return True
             self.print("Commands start with / (slash commands) or : (console). Try :help")
         except ConsoleError as exc:
             self.print(f"! {exc}")
+        finally:  # what the line set going shows before the next line (a game's first question)
+            await self.sim.settle(since=before)
         return True
 
     async def _meta(self, line: str) -> bool:
@@ -169,7 +173,7 @@ def walk_commands(tree: app_commands.CommandTree) -> list[app_commands.Command[A
 
 
 def parse_command(tree: app_commands.CommandTree, line: str, partial: bool = False,
-                  sim: OfflineDiscord | None = None) -> tuple[list[str], dict[str, Any]]:
+                  sim: SimulatedServer | None = None) -> tuple[list[str], dict[str, Any]]:
     """`/trivia start questions:3 category:plot` -> (["trivia", "start"], {"questions": 3, ...})."""
     # Plain words, not shell quoting: a value may hold apostrophes and quotes ("Baek's father").
     tokens = line.strip().lstrip("/").split()
@@ -202,7 +206,7 @@ def parse_command(tree: app_commands.CommandTree, line: str, partial: bool = Fal
 
 
 def _convert(command: app_commands.Command[Any, ..., Any], name: str, value: str, partial: bool,
-             sim: OfflineDiscord | None = None) -> Any:
+             sim: SimulatedServer | None = None) -> Any:
     parameter = command.get_parameter(name)
     assert parameter is not None
     kind = parameter.type
@@ -216,7 +220,7 @@ def _convert(command: app_commands.Command[Any, ..., Any], name: str, value: str
     if sim is not None and kind in (AppCommandOptionType.user, AppCommandOptionType.mentionable):
         if value.lstrip("@") not in sim.users:
             raise ConsoleError(f"no member {value!r}; members: {', '.join(sim.users)}")
-        return value.lstrip("@")  # command_with_members sends the member as Discord would
+        return value.lstrip("@")  # the fake client sends the member as Discord would
     if sim is not None and kind is AppCommandOptionType.channel:
         channel = sim.channels.get(value.lstrip("#"))
         if channel is None:
@@ -239,7 +243,7 @@ def _convert(command: app_commands.Command[Any, ..., Any], name: str, value: str
     return value
 
 
-async def run_console(sim: OfflineDiscord, commands: list[str] | None, out: TextIO = sys.stdout,
+async def run_console(sim: SimulatedServer, commands: list[str] | None, out: TextIO = sys.stdout,
                       read: Callable[[str], str] = input) -> int:
     console = Console(sim, out)
     if commands:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.runtime import EXTENSIONS
 from bot.simulator.fake_discord import APPLICATION_ID, GUILD_ID, TOKEN, FakeDiscord
-from tests.e2e.conftest import Running
+from bot.simulator.session import SimulatedServer
 
 
-async def test_bot_logs_in_identifies_and_registers_commands(e2e: Running) -> None:
+async def test_bot_logs_in_identifies_and_registers_commands(e2e: SimulatedServer) -> None:
     fake = e2e.discord
     first = fake.requests[:2]
     assert [(r.method, r.path) for r in first] == [("GET", "/users/@me"), ("GET", "/oauth2/applications/@me")]
@@ -26,7 +26,7 @@ async def test_bot_logs_in_identifies_and_registers_commands(e2e: Running) -> No
     assert set(EXTENSIONS) <= set(e2e.bot.extensions)
 
 
-async def test_about_answers_over_http_within_limits(fake: FakeDiscord, e2e: Running) -> None:
+async def test_about_answers_over_http_within_limits(fake: FakeDiscord, e2e: SimulatedServer) -> None:
     reply = await fake.command("/about")
     callback = reply.callback
     assert callback.query.get("with_response") is not None  # discord.py wants the created message back

@@ -8,7 +8,7 @@ import pytest
 
 from bot.runtime import EXTENSIONS
 from bot.simulator.fake_discord import FakeDiscord
-from tests.e2e.conftest import Running
+from bot.simulator.session import SimulatedServer
 
 pytestmark = pytest.mark.skipif("bot.characters.cog" not in EXTENSIONS,
                                 reason="the characters cog is not in bot.runtime.EXTENSIONS yet")
@@ -75,7 +75,7 @@ async def test_unknown_name_and_markdown_are_answered_ephemerally_and_escaped(fa
     assert reply.callback.body["data"]["allowed_mentions"] == {"parse": []}
 
 
-async def test_cast_pages_with_buttons_that_edit_the_message(e2e: Running) -> None:
+async def test_cast_pages_with_buttons_that_edit_the_message(e2e: SimulatedServer) -> None:
     e2e.bot.get_cog("Characters").cast_page_size = 3  # type: ignore[union-attr]
     fake = e2e.discord
     reply = await fake.command("/cast")

@@ -6,7 +6,7 @@ import pytest
 
 from bot.runtime import EXTENSIONS
 from bot.simulator.fake_discord import FakeDiscord
-from tests.e2e.conftest import Running
+from bot.simulator.session import SimulatedServer
 
 pytestmark = pytest.mark.skipif("bot.quotes.cog" not in EXTENSIONS,
                                 reason="the quotes cog is not in bot.runtime.EXTENSIONS yet")
@@ -63,7 +63,7 @@ async def test_review_pager_buttons_are_bound_to_the_reply_message(fake: FakeDis
         assert exchange.problems() == []
 
 
-async def test_review_pager_disables_its_buttons_when_it_times_out(e2e: Running) -> None:
+async def test_review_pager_disables_its_buttons_when_it_times_out(e2e: SimulatedServer) -> None:
     e2e.bot.get_cog("Quotes").page_timeout = 0.2  # type: ignore[union-attr]
     fake = e2e.discord
     message = (await fake.command("/quote review", review="1")).message

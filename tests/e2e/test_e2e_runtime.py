@@ -12,17 +12,17 @@ from discord import app_commands
 from bot.errors import UserError
 from bot.runtime import APOLOGY
 from bot.simulator.fake_discord import GUILD_ID
-from tests.e2e.conftest import Running
+from bot.simulator.session import SimulatedServer
 
 GUILD = discord.Object(GUILD_ID)
 
 
-async def _register(e2e: Running, command: app_commands.Command) -> None:
+async def _register(e2e: SimulatedServer, command: app_commands.Command) -> None:
     e2e.bot.tree.add_command(command, guild=GUILD)
     await e2e.bot.tree.sync(guild=GUILD)
 
 
-async def test_user_error_reaches_the_member_ephemerally(e2e: Running) -> None:
+async def test_user_error_reaches_the_member_ephemerally(e2e: SimulatedServer) -> None:
     @app_commands.command(name="explode", description="test only")
     async def explode(interaction: discord.Interaction) -> None:
         raise UserError("Episode must be between 1 and 8.")
@@ -34,7 +34,7 @@ async def test_user_error_reaches_the_member_ephemerally(e2e: Running) -> None:
     assert reply.problems() == []
 
 
-async def test_bug_is_answered_with_an_apology_not_a_traceback(e2e: Running, caplog) -> None:
+async def test_bug_is_answered_with_an_apology_not_a_traceback(e2e: SimulatedServer, caplog) -> None:
     @app_commands.command(name="explode", description="test only")
     async def explode(interaction: discord.Interaction) -> None:
         raise RuntimeError("database on fire")
@@ -45,7 +45,7 @@ async def test_bug_is_answered_with_an_apology_not_a_traceback(e2e: Running, cap
     assert any("Unhandled error in /explode" in r.message and r.exc_info for r in caplog.records)
 
 
-async def test_error_after_defer_goes_out_as_an_ephemeral_followup(e2e: Running) -> None:
+async def test_error_after_defer_goes_out_as_an_ephemeral_followup(e2e: SimulatedServer) -> None:
     @app_commands.command(name="slow", description="test only")
     async def slow(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -71,7 +71,7 @@ class _Counter(discord.ui.View):
         await interaction.response.edit_message(content=f"Count: {self.count}", view=self)
 
 
-async def test_view_binds_to_the_message_id_from_the_callback_response(e2e: Running) -> None:
+async def test_view_binds_to_the_message_id_from_the_callback_response(e2e: SimulatedServer) -> None:
     """discord.py stores a view under the message id Discord returns with ?with_response; a click
     arrives as a component INTERACTION_CREATE carrying that message, and must reach the view."""
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.runtime import EXTENSIONS
 from bot.simulator.fake_discord import FakeDiscord, Recorded, error
-from tests.e2e.conftest import Running
+from bot.simulator.session import SimulatedServer
 
 pytestmark = pytest.mark.skipif(not {"bot.spoilers.cog", "bot.recaps.cog"} <= set(EXTENSIONS),
                                 reason="the spoilers and recaps cogs are not both in bot.runtime.EXTENSIONS yet")
@@ -74,8 +74,7 @@ async def test_progress_governs_private_replies_only(fake: FakeDiscord) -> None:
 
 
 async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(fake: FakeDiscord) -> None:
-    posted = await fake.post("Baek turns out to be Malak of Black Wings!")
-    original = next(m for m in fake.messages.values() if m.author is not None and "Malak" in m.content)
+    original = await fake.post("Baek turns out to be Malak of Black Wings!")
     refused = await fake.message_command("Mark as spoiler", original, user="member")
     assert refused.message.ephemeral and not original.deleted
 
@@ -88,12 +87,12 @@ async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(fake: Fak
     assert original.deleted
     followup = [r for r in marked.requests if r.path.startswith("/webhooks/") and r.method == "POST"]
     assert followup and followup[0].body["content"].startswith("Done")
-    for exchange in (posted, refused, marked):
-        assert exchange.problems() == []
+    for exchange in (original.exchange, refused, marked):
+        assert exchange is not None and exchange.problems() == []
 
 
 @pytest.mark.e2e_settings(spoiler_guard=True)
-async def test_guard_reposts_a_clear_spoiler_and_ignores_a_tagged_one(e2e: Running) -> None:
+async def test_guard_reposts_a_clear_spoiler_and_ignores_a_tagged_one(e2e: SimulatedServer) -> None:
     fake = e2e.discord
     assert fake.identify is not None
     assert int(fake.identify["intents"]) & (MESSAGE_CONTENT | GUILD_MESSAGES) == MESSAGE_CONTENT | GUILD_MESSAGES
@@ -101,10 +100,11 @@ async def test_guard_reposts_a_clear_spoiler_and_ignores_a_tagged_one(e2e: Runni
     assert turned_on.message.content.startswith("✅")
 
     tagged = await fake.post("No spoilers from me: ||Malak||")
-    assert tagged.requests == []
+    assert tagged.exchange is not None and tagged.exchange.requests == []
 
-    spoiled = await fake.post("So Baek was Malak all along")
-    original = next(m for m in fake.messages.values() if m.content == "So Baek was Malak all along")
+    original = await fake.post("So Baek was Malak all along")
+    spoiled = original.exchange
+    assert spoiled is not None
     posts = [r for r in spoiled.requests if r.method == "POST"]
     deletes = [r for r in spoiled.requests if r.method == "DELETE"]
     assert len(posts) == 1 and "Malak" not in _outside_spoiler_tags(posts[0].body["content"])
@@ -122,8 +122,7 @@ async def test_guard_needs_the_operator_opt_in(fake: FakeDiscord) -> None:
 async def test_mark_as_spoiler_takes_the_copy_back_when_discord_refuses_the_delete(fake: FakeDiscord) -> None:
     """Nothing a member wrote is lost: a 403 on deleting the original (as Discord answers when the
     bot's role lost Manage Messages) leaves the original and removes the masked copy again."""
-    await fake.post("Baek turns out to be Malak of Black Wings!")
-    original = next(m for m in fake.messages.values() if m.author is not None and "Malak" in m.content)
+    original = await fake.post("Baek turns out to be Malak of Black Wings!")
     own_path = f"/channels/{original.channel_id}/messages/{original.id}"
 
     def refuse_delete(request: Recorded) -> web.Response | None:

@@ -12,9 +12,9 @@ import pytest
 
 from bot.runtime import EXTENSIONS
 from bot.simulator.fake_discord import FakeDiscord, Recorded
+from bot.simulator.session import SimulatedServer
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine
-from tests.e2e.conftest import Running
 
 pytestmark = pytest.mark.skipif("bot.trivia.cog" not in EXTENSIONS,
                                 reason="the trivia cog is not in bot.runtime.EXTENSIONS yet")
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif("bot.trivia.cog" not in EXTENSIONS,
 SUCCESS = 3  # button style: green
 
 
-def _engine(e2e: Running) -> TriviaEngine:
+def _engine(e2e: SimulatedServer) -> TriviaEngine:
     engine = e2e.bot.get_cog("Trivia").engine  # type: ignore[union-attr]
     engine.clock = ManualClock()
     engine.rng = random.Random(8)
@@ -34,7 +34,7 @@ def _posted_to(fake: FakeDiscord, channel: str, since: int) -> list[Recorded]:
     return [r for r in fake.requests[since:] if r.method == "POST" and r.path == path]
 
 
-async def test_a_two_question_game_over_the_gateway(e2e: Running) -> None:
+async def test_a_two_question_game_over_the_gateway(e2e: SimulatedServer) -> None:
     engine, fake = _engine(e2e), e2e.discord
     mark = len(fake.requests)
     start = await fake.command("/trivia start", questions=2)

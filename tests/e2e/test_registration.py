@@ -6,23 +6,23 @@ import discord
 
 from bot.simulator import payload_limits as limits
 from bot.simulator.fake_discord import GUILD_ID
-from tests.e2e.conftest import Running
+from bot.simulator.session import SimulatedServer
 
 
-def _registration(e2e: Running) -> list[dict]:
+def _registration(e2e: SimulatedServer) -> list[dict]:
     puts = [r for r in e2e.discord.requests if r.method == "PUT" and r.path.endswith("/commands")]
     assert len(puts) == 1, "sync with a dev guild registers exactly once, to that guild"
     assert puts[0].path.endswith(f"/guilds/{GUILD_ID}/commands")
     return puts[0].body
 
 
-async def test_registration_payload_follows_discords_rules(e2e: Running) -> None:
+async def test_registration_payload_follows_discords_rules(e2e: SimulatedServer) -> None:
     payload = _registration(e2e)
     assert payload, "no commands registered"
     assert limits.check_commands(payload) == []
 
 
-async def test_every_command_of_every_cog_is_registered(e2e: Running) -> None:
+async def test_every_command_of_every_cog_is_registered(e2e: SimulatedServer) -> None:
     payload = _registration(e2e)
     registered = {(c.get("type", 1), c["name"]) for c in payload}
     tree = e2e.bot.tree
@@ -34,7 +34,7 @@ async def test_every_command_of_every_cog_is_registered(e2e: Running) -> None:
     assert cog_commands <= {name for _, name in registered}
 
 
-async def test_fake_client_sends_only_registered_commands(e2e: Running) -> None:
+async def test_fake_client_sends_only_registered_commands(e2e: SimulatedServer) -> None:
     """The fake builds interactions from the registration, as Discord does: a command the bot never
     registered can't be invoked, so a cog missing from the sync would fail its e2e test."""
     try:
