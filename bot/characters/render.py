@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import discord
 
+from bot import limits
 from bot.characters import EntryKind, Figure, FigureCard, Suggestion, spelling_key
-from bot.common.embeds import Limits, add_field, embed, escape, source_footer, truncate
+from bot.common.embeds import add_field, embed, escape, source_footer, truncate
 from bot.policy import SpoilerRules, Treatment
 
 PERSON_COLOUR = discord.Colour.from_rgb(120, 144, 156)  # real people look different from characters
@@ -33,7 +34,7 @@ def choice_name(suggestion: Suggestion) -> str:
         label = f"{figure.name} (played by {suggestion.matched})"
     if figure.is_person:
         label += " · real person"
-    return truncate(label, Limits.CHOICE_NAME)
+    return truncate(label, limits.CHOICE_NAME)
 
 
 # -- the card -------------------------------------------------------------------------------------------
@@ -62,7 +63,7 @@ def figure_embed(card: FigureCard, rules: SpoilerRules) -> discord.Embed:
         for index, value in enumerate(_lines_in_fields(lines)):
             if not add_field(result, title if index == 0 else f"{title} (cont.)", value):
                 break
-    result.set_footer(text=truncate(f"{source_footer(card.sources_cited())}\n{rules.describe()}", Limits.FOOTER))
+    result.set_footer(text=truncate(f"{source_footer(card.sources_cited())}\n{rules.describe()}", limits.FOOTER))
     return result
 
 
@@ -90,7 +91,7 @@ def _relationship_lines(card: FigureCard, rules: SpoilerRules) -> list[str]:
     for relation in card.relationships:
         person = " (real person)" if relation.to_kind == "person" else ""
         lines.append(rules.render(f"- {relation.relation} **{relation.to_name}**{person}", relation.episode,
-                                  Limits.FIELD_VALUE))
+                                  limits.FIELD_VALUE))
     return _dedupe(lines)
 
 
@@ -98,7 +99,7 @@ def _fact_groups(card: FigureCard, rules: SpoilerRules) -> list[tuple[str, list[
     """Facts that spoil nothing first, then one group per episode, in episode order."""
     groups: dict[int | None, list[str]] = {}
     for fact in card.facts:
-        groups.setdefault(fact.episode, []).append(rules.render(f"- {fact.text}", fact.episode, Limits.FIELD_VALUE))
+        groups.setdefault(fact.episode, []).append(rules.render(f"- {fact.text}", fact.episode, limits.FIELD_VALUE))
     ordered = sorted(groups, key=lambda e: -1 if e is None else e)
     return [("Facts" if episode is None else f"Episode {episode}", _dedupe(groups[episode])) for episode in ordered]
 
@@ -108,7 +109,7 @@ def _dedupe(lines: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-def _lines_in_fields(lines: list[str], limit: int = Limits.FIELD_VALUE) -> list[str]:
+def _lines_in_fields(lines: list[str], limit: int = limits.FIELD_VALUE) -> list[str]:
     """Pack whole lines into field values of at most `limit` characters (a line is never split)."""
     values: list[str] = []
     current = ""
@@ -135,7 +136,7 @@ def related_options(card: FigureCard, rules: SpoilerRules) -> list[discord.Selec
             label=truncate(relation.to_name, 100), value=relation.to_id,
             description=truncate(relation.relation, 100),
         )
-    return list(options.values())[: Limits.SELECT_OPTIONS]
+    return list(options.values())[: limits.SELECT_OPTIONS]
 
 
 # -- "which one?" and "not found" ---------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def ambiguity_prompt(query: str) -> str:
 
 def pick_options(figures: list[Figure]) -> list[discord.SelectOption]:
     options = []
-    for figure in figures[: Limits.SELECT_OPTIONS]:
+    for figure in figures[: limits.SELECT_OPTIONS]:
         description = f"Real person · {figure.role}" if figure.is_person else figure.role
         options.append(discord.SelectOption(label=truncate(figure.name, 100), value=figure.id,
                                             description=truncate(description, 100)))
@@ -200,11 +201,11 @@ def cast_page(cast: list[Figure], uncast: list[Figure], source_titles: list[str]
     if page == pages and uncast:
         names = ", ".join(rules.render(f.name, f.episode) for f in uncast)
         lines.append(f"\nNo actor named in the documents for: {names}.")
-    description = truncate("\n".join(lines), Limits.EMBED_DESCRIPTION)
+    description = truncate("\n".join(lines), limits.EMBED_DESCRIPTION)
     result = embed("Cast", description)
     footer = source_footer(source_titles)
     if pages > 1:
         footer = f"{footer}\nPage {page}/{pages}".strip()
     if footer:
-        result.set_footer(text=truncate(footer, Limits.FOOTER))
+        result.set_footer(text=truncate(footer, limits.FOOTER))
     return CastPage(result, page, pages)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.common.embeds import Limits, truncate
+from bot import limits
+from bot.common.embeds import truncate
 from bot.errors import UserError
 
 if TYPE_CHECKING:
@@ -54,8 +55,8 @@ class EpisodeOption(app_commands.Transformer):
             name = f"Episode {episode.number}" + (f" — {episode.title}" if episode.title else "")
             if not episode.covered:
                 name += " (no recap in the sources)"
-            choices.append(app_commands.Choice(name=truncate(name, Limits.CHOICE_NAME), value=episode.number))
-        return [c for c in choices if str(c.value).startswith(typed)][: Limits.CHOICES]
+            choices.append(app_commands.Choice(name=truncate(name, limits.CHOICE_NAME), value=episode.number))
+        return [c for c in choices if str(c.value).startswith(typed)][: limits.CHOICES]
 
 
 async def _episode_count(interaction: discord.Interaction[Any]) -> int:

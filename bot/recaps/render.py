@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.common.embeds import Limits, embed, source_footer, truncate
+from bot import limits
+from bot.common.embeds import embed, source_footer, truncate
 from bot.policy.rules import SpoilerRules, Treatment
 from bot.store.recaps import EpisodeInfo
 
@@ -38,10 +39,10 @@ def recap_embed(episode: EpisodeInfo, rules: SpoilerRules, *, private: bool) -> 
         else:
             masked = treatment is Treatment.MASK
             intro = f"Spoilers for episode {episode.number}: click to reveal.\n\n" if masked else ""
-            card.description = intro + rules.render(text, episode.number, Limits.EMBED_DESCRIPTION - len(intro))
+            card.description = intro + rules.render(text, episode.number, limits.EMBED_DESCRIPTION - len(intro))
             titles += [line.source_title for line in episode.recap]
     footer = " · ".join(p for p in (source_footer(titles), rules.describe()) if p)
-    card.set_footer(text=truncate(footer, Limits.FOOTER))
+    card.set_footer(text=truncate(footer, limits.FOOTER))
     return card
 
 
@@ -53,15 +54,15 @@ def episodes_embed(show_title: str, episodes: list[EpisodeInfo], rules: SpoilerR
         if not episode.covered or not episode.summary:
             lines.append(f"{head} not described on its own by the sources")
         else:
-            lines.append(f"{head} {rules.render(episode.summary, episode.number, Limits.FIELD_VALUE)}")
+            lines.append(f"{head} {rules.render(episode.summary, episode.number, limits.FIELD_VALUE)}")
     shown: list[str] = []
     for index, line in enumerate(lines):
         rest = f"…and {len(lines) - index} more: ask with `/recap`."
-        if len("\n".join([*shown, line])) + len(rest) + 1 > Limits.EMBED_DESCRIPTION:
+        if len("\n".join([*shown, line])) + len(rest) + 1 > limits.EMBED_DESCRIPTION:
             shown.append(rest)
             break
         shown.append(line)
-    card = embed(truncate(f"Episodes — {show_title}", Limits.EMBED_TITLE),
+    card = embed(truncate(f"Episodes — {show_title}", limits.EMBED_TITLE),
                  "\n".join(shown) or "No episodes are loaded.")
     card.set_footer(text=f"Full recap: /recap episode:N · {rules.describe()}")
     return card

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.common.embeds import Limits, add_field, embed, escape, truncate
+from bot import limits
+from bot.common.embeds import add_field, embed, escape, truncate
 from bot.policy.masking import mask_chunks
 from bot.policy.rules import DEFAULT_MODE, Mode, RulesExplained, SpoilerRules
 from bot.spoilers.guard import GuardAction
@@ -75,7 +76,7 @@ def rules_embed(explained: RulesExplained, *, channel_id: int | None, thread_par
     others = [o for o in overrides if o["channel_id"] != (thread_parent_id or channel_id)]
     if others:
         lines = [f"{channel_mention(int(o['channel_id']))}: {_override_text(o)}" for o in others]
-        add_field(card, "Other channel overrides", _lines_within(lines, Limits.FIELD_VALUE))
+        add_field(card, "Other channel overrides", _lines_within(lines, limits.FIELD_VALUE))
     add_field(card, "Moderators", "Manage Server" + (f", and <@&{moderator_role_id}>" if moderator_role_id else "")
               + "\nMembers' own progress (`/progress`) only changes replies only they see.")
     add_field(card, "Spoiler guard", guard_text(guard))
@@ -140,7 +141,7 @@ def audit_embed(entries: list[AuditEntry], *, page: int, pages: int, total: int)
         return embed("Spoiler rules: audit log", "No changes recorded yet." if total == 0 else
                      f"There is no page {page}; the log has {pages}.")
     card = embed("Spoiler rules: audit log", _lines_within([audit_line(e) for e in entries],
-                                                           Limits.EMBED_DESCRIPTION))
+                                                           limits.EMBED_DESCRIPTION))
     card.set_footer(text=f"Newest first · page {page} of {pages} · {total} changes")
     return card
 
@@ -179,7 +180,7 @@ def guard_warning(episode: int, rules: SpoilerRules, note: str | None = None) ->
             "Please wrap spoilers in `||spoiler tags||` (you can edit your message).")
     if note:
         text += f"\n-# {note}"
-    return truncate(text, Limits.CONTENT)
+    return truncate(text, limits.CONTENT)
 
 
 def repost_messages(author_name: str, content: str, reason: str) -> list[str]:
@@ -188,7 +189,7 @@ def repost_messages(author_name: str, content: str, reason: str) -> list[str]:
     The masked part is the author's text exactly (it unmasks to it); only the header is ours.
     """
     header = truncate(f"🔒 **{escape(author_name)}** wrote ({reason}):", 300) + "\n"
-    chunks = [c for c in mask_chunks(content, Limits.CONTENT, first_limit=Limits.CONTENT - len(header))]
+    chunks = [c for c in mask_chunks(content, limits.CONTENT, first_limit=limits.CONTENT - len(header))]
     if not chunks:
         return [header.rstrip()]
     chunks[0] = header + chunks[0]

@@ -11,7 +11,8 @@ from typing import Any
 
 import discord
 
-from bot.common.embeds import Limits, add_field, embed, escape, source_footer, truncate
+from bot import limits
+from bot.common.embeds import add_field, embed, escape, source_footer, truncate
 from bot.trivia.game import AnswerOutcome, AnswerStatus, Game, GameStatus, Round, letter, summarize
 from bot.trivia.scoring import BASE, SPEED_MAX, STREAK_MAX
 
@@ -26,7 +27,7 @@ def mention(user_id: int) -> str:
 
 
 def option_label(index: int, option: str) -> str:
-    return truncate(f"{letter(index)}. {option}", Limits.BUTTON_LABEL)
+    return truncate(f"{letter(index)}. {option}", limits.BUTTON_LABEL)
 
 
 def evidence_line(round_: Round) -> str:
