@@ -13,6 +13,7 @@ and drives it through here.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -106,7 +107,8 @@ class FakeDiscord(DiscordServer):
         """Options as Discord's client sends them; refuses what the client would refuse to send."""
         level = command.get("options") or []
         for name in path[1:]:
-            found = next((o for o in level if o["name"] == name and o["type"] in (1, 2)), None)
+            nested = (wire.SUBCOMMAND, wire.SUBCOMMAND_GROUP)
+            found = next((o for o in level if o["name"] == name and o["type"] in nested), None)
             if found is None:
                 raise AssertionError(f"/{' '.join(path)}: no registered subcommand {name!r}")
             level = found.get("options") or []
@@ -329,21 +331,23 @@ def _client_would_send(spec: dict[str, Any], value: Any, path: list[str]) -> Non
 # discord.py's names for the tasks it runs a bot's handlers in: app commands, component and modal
 # callbacks, view timeouts, dynamic items, and event listeners.
 _BOT_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
-# Tasks that wait for as long as they exist: discord.py's view timers, and this process's aiohttp
-# server's connections (the fake Discord's side of a keep-alive connection).
-_WAITERS = ("timeout_task_impl", "RequestHandler.start")
+# Besides those, the bot's work is the tasks it names itself (a trivia game); unnamed ones are plumbing
+# (a view's timer, this process's HTTP server's connections), and the bot's connection lasts.
+_UNNAMED = re.compile(r"Task-\d+")
+CONNECTION_TASK = "simulated-bot-connection"
 
 
 def _counts(task: asyncio.Task[Any], handlers_only: bool) -> bool:
-    if task.get_name().startswith(_BOT_TASKS):
+    name = task.get_name()
+    if name.startswith(_BOT_TASKS):
         return True
-    return not handlers_only and not getattr(task.get_coro(), "__qualname__", "").endswith(_WAITERS)
+    return not handlers_only and name != CONNECTION_TASK and not _UNNAMED.fullmatch(name)
 
 
 async def _settle(baseline: set[asyncio.Task[Any]], idle: float = 0.25, *, handlers_only: bool = True) -> None:
     """Wait for the tasks started since `baseline` (only discord.py's handler tasks: command invokers,
     view callbacks, event listeners, unless not `handlers_only`) to finish; stop early once none has
-    finished for `idle` seconds (they sit waiting: a game clock, `view.wait()`)."""
+    finished for `idle` seconds (they sit waiting: a game's clock, `view.wait()`)."""
     current = asyncio.current_task()
     while True:
         await asyncio.sleep(0)

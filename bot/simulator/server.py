@@ -1,12 +1,11 @@
-"""The fake Discord's server side: the REST API and the gateway websocket on 127.0.0.1, over real HTTP
-and a real socket, and the state Discord keeps (guilds, channels, users, messages, registered commands).
+"""The fake Discord's REST API on 127.0.0.1, over real HTTP, and the state Discord keeps (guilds,
+channels, users, messages, registered commands); its gateway websocket is in gateway.py.
 
-discord.py logs in over HTTP, opens the websocket, receives zlib-stream compressed gateway frames (HELLO,
-READY, GUILD_CREATE, then events), heartbeats, and answers interactions with HTTP requests, recorded
-exactly as Discord would receive them. What Discord itself enforces and matters for a bot is enforced
-too: the token on every bot route and on IDENTIFY, one callback per interaction (a second one is 400 /
-40060), follow-ups only after a callback, and the documented payload limits (a payload over a limit is
-400 / 50035, as on Discord).
+discord.py logs in over HTTP and answers interactions with HTTP requests, recorded exactly as Discord
+would receive them. What Discord itself enforces and matters for a bot is enforced too: the token on
+every bot route, one callback per interaction (a second one is 400 / 40060), follow-ups only after a
+callback, messages only in channels that exist, and the documented payload limits (a payload over a
+limit is 400 / 50035, as on Discord).
 
 What members do in their Discord client (slash commands, clicks, messages) is in fake_discord.py.
 """

@@ -22,7 +22,7 @@ import discord.gateway
 import discord.http
 import yarl
 
-from bot.simulator.fake_discord import FakeDiscord
+from bot.simulator.fake_discord import CONNECTION_TASK, FakeDiscord
 from bot.simulator.gateway import Session
 from bot.simulator.models import EVERYONE, TOKEN, Channel, Exchange, Guild, Message, Recorded, User
 
@@ -99,7 +99,7 @@ class SimulatedServer:
             if not bot.sync_on_start:
                 fake.register([command.to_dict(bot.tree) for command in bot.tree.get_commands()])
             identified = len(fake.sessions)
-            connection = asyncio.create_task(bot.connect(reconnect=False), name="simulated-bot-connection")
+            connection = asyncio.create_task(bot.connect(reconnect=False), name=CONNECTION_TASK)
             ready = asyncio.create_task(bot.wait_until_ready())
             await asyncio.wait({ready, connection}, timeout=ready_within, return_when=asyncio.FIRST_COMPLETED)
             if not ready.done():
