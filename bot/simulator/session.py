@@ -78,11 +78,11 @@ async def _release(fake: FakeDiscord) -> None:
 class SimulatedServer:
     """One server of the fake Discord, with the real bot in it. Use `await SimulatedServer.start(bot)`."""
 
-    def __init__(self, fake: FakeDiscord, bot: GoldenHourBot, server: Guild, session: Session,
+    def __init__(self, fake: FakeDiscord, bot: GoldenHourBot, fake_guild: Guild, session: Session,
                  connection: asyncio.Task[None] | None) -> None:
         self.discord = fake
         self.bot = bot
-        self.server = server  # the fake's side of this guild; `guild` is the bot's
+        self.fake_guild = fake_guild  # what the fake Discord holds of this server; `guild` is the bot's view
         self.session = session
         self._connection = connection  # None: another server of the same bot (see `add_guild`)
 
@@ -134,18 +134,18 @@ class SimulatedServer:
 
     @property
     def guild_id(self) -> int:
-        return self.server.id
+        return self.fake_guild.id
 
     @property
     def guild(self) -> discord.Guild:
         """The bot's view of this server (discord.py's cache)."""
-        guild = self.bot.get_guild(self.server.id)
+        guild = self.bot.get_guild(self.fake_guild.id)
         assert guild is not None, "the bot has not received this server's GUILD_CREATE"
         return guild
 
     @property
     def channels(self) -> dict[str, Channel]:
-        return self.server.channels
+        return self.fake_guild.channels
 
     @property
     def users(self) -> dict[str, User]:
@@ -175,7 +175,7 @@ class SimulatedServer:
 
     def add_channel(self, name: str, *, parent: str | None = None) -> Channel:
         """A new text channel, or a thread of `parent`; the bot hears of it before the next event."""
-        return self.discord.add_channel(self.server, name, parent=parent)
+        return self.discord.add_channel(self.fake_guild, name, parent=parent)
 
     def add_user(self, name: str, permissions: int | discord.Permissions = EVERYONE,
                  roles: list[int] | None = None) -> User:
@@ -184,7 +184,7 @@ class SimulatedServer:
     def set_bot_permissions(self, permissions: int | discord.Permissions) -> None:
         """What the bot's role allows here (by default what its invite asks for): the guild cache hears
         of it before the next event, and interactions carry it as `app_permissions`."""
-        self.discord.set_bot_permissions(self.server, _bits(permissions))
+        self.discord.set_bot_permissions(self.fake_guild, _bits(permissions))
 
     # -- what members do --------------------------------------------------------------------------------
 
