@@ -47,6 +47,10 @@ class QuoteHits:
     match: str
 
 
+RANK_WINDOW = 5_000  # matches scored by bm25 at most (see `_ranked`)
+RANDOM_TRIES = 20  # random ids tried before a pick lists every candidate (see `random_quote`)
+
+
 def _in(ids: Sequence[int]) -> str:
     return ",".join("?" * len(ids))
 
@@ -74,11 +78,14 @@ class QuoteQueries(StoreBase):
         """The best `limit` quotes for `match` by bm25, with attribution and the matched words marked.
 
         Ranked on the FTS5 table alone, then highlighted for just those rows: with highlight() in the
-        ranking statement SQLite would mark every match before sorting (thousands for a common word).
+        ranking statement SQLite would mark every match before sorting. Only the first RANK_WINDOW
+        matches (in document order) are scored: more only happen for a two-letter prefix in a pack of
+        tens of thousands of quotes, where scoring them all took 80 ms (docs/performance.md).
         """
         ids = [row[0] for row in await self.fetchall(
-            "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? ORDER BY bm25(quotes_fts), rowid LIMIT ?",
-            (match, limit),
+            "SELECT id FROM (SELECT rowid AS id, bm25(quotes_fts) AS score FROM quotes_fts"
+            " WHERE quotes_fts MATCH ? LIMIT ?) ORDER BY score, id LIMIT ?",
+            (match, RANK_WINDOW, limit),
         )]
         if not ids:
             return []
@@ -95,21 +102,32 @@ class QuoteQueries(StoreBase):
     async def random_quote(self, *, match: str | None = None, exclude: Sequence[int] = (),
                            hidden_after: int | None = None) -> dict[str, Any] | None:
         """One quote chosen uniformly among the candidates (matching `match` when given, not hidden,
-        not one of `exclude`): count them, then take the one at a random offset, both on the index."""
-        params: list[Any] = []
-        where = "1" + _optional_match(match, params) + _hidden_clause(hidden_after, params)
-        if exclude:
-            where += f" AND q.id NOT IN ({_in(exclude)})"
-            params.extend(exclude)
-        count = int(await self.scalar(f"SELECT COUNT(*) FROM quotes q WHERE {where}", params))
-        if not count:
+        not one of `exclude`).
+
+        Without `match`, random ids are tried until one is a candidate (a seed numbers quotes densely,
+        so every candidate is equally likely); the rare run of misses, and every `match`, lists the
+        candidates' ids and picks one.
+        """
+        low, high = await self.quote_id_bounds()
+        if low is None or high is None:
             return None
-        row = await self.fetchone(
-            f"""WITH picked(id) AS (SELECT q.id FROM quotes q WHERE {where} ORDER BY q.id LIMIT 1 OFFSET ?)
-            SELECT {_QUOTE_COLUMNS} FROM picked JOIN quotes q ON q.id = picked.id {_QUOTE_JOINS}""",
-            [*params, random.randrange(count)],
-        )
-        return dict(row) if row else None
+        avoid = set(exclude)
+        for _ in range(RANDOM_TRIES if match is None else 0):
+            row = await self.quote_by_id(random.randint(low, high))
+            episode = row["episode"] if row else None
+            if row and row["id"] not in avoid and (hidden_after is None or episode is None or episode <= hidden_after):
+                return row
+        params: list[Any] = [] if match is None else [match]
+        source = "quotes q" if match is None else "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid"
+        where = ("1" if match is None else "quotes_fts MATCH ?") + _hidden_clause(hidden_after, params)
+        candidates = [row[0] for row in await self.fetchall(f"SELECT q.id FROM {source} WHERE {where}", params)
+                      if row[0] not in avoid]
+        return await self.quote_by_id(random.choice(candidates)) if candidates else None
+
+    async def quote_id_bounds(self) -> tuple[int | None, int | None]:
+        # two subqueries: SQLite answers a lone min() or max() from the index, but both at once by a scan
+        row = await self.fetchone("SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)")
+        return (row[0], row[1]) if row else (None, None)
 
     async def quote_ids_among(self, ids: Sequence[int], *, match: str | None = None,
                               hidden_after: int | None = None) -> list[int]:
