@@ -74,7 +74,7 @@ class Quotes(commands.GroupCog, group_name="quote",
     async def review(self, interaction: discord.Interaction, review: app_commands.Range[str, 1, 200]) -> None:
         found = await self.service.review(review)
         if found is None:
-            raise UserError(no_review_message(review, len(await self.service.reviews())))
+            raise UserError(no_review_message(review, await self.service.review_count()))
         rules = await spoiler_rules(interaction)
         pages = review_pages(found, rules)
         if len(pages) == 1:

@@ -145,13 +145,30 @@ class QuoteQueries(StoreBase):
         )
         return dict(row) if row else None
 
-    async def review_list(self) -> Sequence[Mapping[str, Any]]:
-        """Every review, numbered, without bodies (for choosing one)."""
+    async def review_list(self, *, like: str | None = None, limit: int = -1) -> list[dict[str, Any]]:
+        """Reviews, numbered, without bodies, in order; those whose headline holds `like` when given."""
+        params: list[Any] = []
+        where = "s.format = 'reviews'"
+        if like is not None:
+            where += " AND instr(lower(p.headline), lower(?)) > 0"
+            params.append(like)
         rows = await self.fetchall(
             f"""SELECT p.id, {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source
-            WHERE s.format = 'reviews' ORDER BY s.position, p.position"""
-        )
+            WHERE {where} ORDER BY s.position, p.position LIMIT ?""", [*params, limit])
         return [dict(row) for row in rows]
+
+    async def review_by_number(self, number: int) -> dict[str, Any] | None:
+        """Review `number` (1-based, over every review document in manifest order)."""
+        if not 1 <= number <= await self.review_count():
+            return None
+        row = await self.fetchone(
+            f"""SELECT p.id, {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source
+            WHERE s.format = 'reviews' ORDER BY s.position, p.position LIMIT 1 OFFSET ?""", (number - 1,))
+        return dict(row) if row else None
+
+    async def review_count(self) -> int:
+        return int(await self.scalar(
+            "SELECT COUNT(*) FROM passages p JOIN sources s ON s.id = p.source WHERE s.format = 'reviews'"))
 
     async def passage_body(self, passage_id: int) -> str | None:
         return await self.scalar("SELECT body FROM passages WHERE id = ?", (passage_id,))
