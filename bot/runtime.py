@@ -118,6 +118,7 @@ class GoldenHourBot(commands.Bot):
         # What holds members' data in memory registers here to drop a member's on /mydata delete, so no
         # feature needs to know another.
         self.member_forgetters: list[Callable[[int], None]] = []
+        self.page_sources: dict[str, Any] = {}  # kind of list -> its pages (common/pager.py)
 
     async def setup_hook(self) -> None:
         await self.store.migrate()  # a no-op when the CLI already opened it at the latest version

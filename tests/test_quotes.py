@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 from pathlib import Path
@@ -309,38 +308,41 @@ async def test_review_pages_are_turned_by_their_owner_only(qsim: SimulatedServer
     pages = int(re.search(r"Page 1 of (\d+)", first["footer"]["text"]).group(1))
     assert pages > 1
     labels = [(b["label"], b.get("disabled", False)) for b in message.buttons()]
-    assert labels == [("Previous", True), (f"1 / {pages}", True), ("Next", False)]
+    assert labels == [("◀ Previous", True), ("Next ▶", False)]
 
-    intruder = await qsim.press(message, "Next", user="moderator")
-    assert intruder.message.ephemeral and "Only the member who opened this review" in intruder.message.content
+    intruder = await qsim.press(message, "Next ▶", user="moderator")
+    assert intruder.message.ephemeral and "Only the member who asked" in intruder.message.content
     assert message.embeds[0] == first  # unchanged
 
     seen = [first["description"]]
     for page in range(2, pages + 1):
-        turned = await qsim.press(message, "Next")
+        turned = await qsim.press(message, "Next ▶")
         assert turned.message is message
         assert f"Page {page} of {pages}" in message.embeds[0]["footer"]["text"]
         seen.append(message.embeds[0]["description"])
-    assert [b.get("disabled", False) for b in message.buttons()] == [False, True, True]
-    await qsim.press(message, "Previous")
+    assert [b.get("disabled", False) for b in message.buttons()] == [False, True]
+    await qsim.press(message, "◀ Previous")
     assert message.embeds[0]["description"] == seen[-2]
 
     body = await qsim.bot.store.passage_body(
-        next(r["id"] for r in await qsim.bot.store.review_list() if r["review_number"] == 5))
+        (await qsim.bot.store.review_by_number(5))["id"])  # type: ignore[index]
     text = "\n\n".join(page.split("\n\n", 1)[1] for page in seen)
     # every word, in order, nothing added (no markdown in this review; Dr. Han's turn is masked)
     assert "||" in text and unmask(text) == body
     assert all(len(page) <= 4096 for page in seen)
 
 
-async def test_review_buttons_disable_themselves_on_timeout(qsim: SimulatedServer) -> None:
-    qsim.bot.get_cog("Quotes").page_timeout = 0.05
-    reply = await qsim.command("/quote review", review="1")
-    message = reply.message
-    assert any(not b.get("disabled", False) for b in message.buttons())
-    await asyncio.sleep(0.1)
-    await qsim.settle(idle=0.05)
-    assert message.buttons() and all(b.get("disabled") for b in message.buttons())
+async def test_review_pages_still_turn_after_a_restart(qsim: SimulatedServer, seeded_store: Store,
+                                                       tmp_path: Path) -> None:
+    message = (await qsim.command("/quote review", review="1")).message
+    first = message.embeds[0]["description"]
+    restarted = await start_sim(seeded_store, tmp_path)  # a new process: nothing of the old one's memory
+    try:
+        turned = await restarted.press(message, "Next ▶")
+        assert turned.message is message and "Page 2 of" in message.embeds[0]["footer"]["text"]
+        assert message.embeds[0]["description"] != first
+    finally:
+        await restarted.close()
 
 
 async def test_flagged_review_is_masked_paragraph_by_paragraph(qsim: SimulatedServer) -> None:

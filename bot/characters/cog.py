@@ -27,6 +27,7 @@ from bot.characters.render import (
     pick_options,
     related_options,
 )
+from bot.common import pager
 from bot.common.interaction import spoiler_rules
 from bot.errors import UserError
 from bot.policy import SpoilerRules
@@ -93,32 +94,6 @@ class RelatedFigure(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"g
             await _report(interaction, error)
 
 
-class CastPager(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                template=r"gh:cast:(?P<direction>prev|next):(?P<owner>\d+):(?P<page>\d+)"):
-    """◀ / ▶ on /cast; `page` is the page the button leads to. Only the requester pages."""
-
-    def __init__(self, direction: str, owner: int, page: int, *, disabled: bool = False) -> None:
-        label = "◀ Previous" if direction == "prev" else "Next ▶"
-        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
-                                           custom_id=f"gh:cast:{direction}:{owner}:{page}"))
-        self.owner, self.page = owner, page
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
-                             match: re.Match[str], /) -> CastPager:
-        return cls(match["direction"], int(match["owner"]), int(match["page"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            if interaction.user.id != self.owner:
-                raise UserError(NOT_YOURS)
-            rules = await spoiler_rules(interaction)  # the message is public: the channel's rules
-            page, view = await _cog(interaction).cast_message(self.owner, self.page, rules)
-            await interaction.response.edit_message(embed=page, view=view)
-        except Exception as error:
-            await _report(interaction, error)
-
-
 class Characters(commands.Cog):
     def __init__(self, bot: GoldenHourBot) -> None:
         self.bot = bot
@@ -127,10 +102,12 @@ class Characters(commands.Cog):
 
     async def cog_load(self) -> None:
         await self.service.reload()
-        self.bot.add_dynamic_items(PickFigure, RelatedFigure, CastPager)
+        self.bot.add_dynamic_items(PickFigure, RelatedFigure)
+        pager.register(self.bot, "cast", self.cast_page)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(PickFigure, RelatedFigure, CastPager)
+        self.bot.remove_dynamic_items(PickFigure, RelatedFigure)
+        pager.unregister(self.bot, "cast")
 
     @app_commands.command(name="character", description="Look up a character or a real person from the show")
     @app_commands.describe(
@@ -166,7 +143,8 @@ class Characters(commands.Cog):
 
     @app_commands.command(name="cast", description="Who plays whom: the actors the documents name")
     async def cast(self, interaction: discord.Interaction) -> None:
-        page, view = await self.cast_message(interaction.user.id, 1, await spoiler_rules(interaction))
+        page, number, pages = await self.cast_page(interaction, "", 1)
+        view = pager.page_view("cast", interaction.user.id, "", number, pages)
         await interaction.response.send_message(embed=page, view=view or discord.utils.MISSING)
 
     # -- shared by the command and the components ---------------------------------------------------------
@@ -192,17 +170,13 @@ class Characters(commands.Cog):
         else:
             await interaction.response.send_message(embed=figure_embed(card, rules), view=view, ephemeral=private)
 
-    async def cast_message(self, owner: int, page: int,
-                           rules: SpoilerRules) -> tuple[discord.Embed, discord.ui.View | None]:
+    async def cast_page(self, interaction: discord.Interaction[Any], key: str,
+                        page: int) -> tuple[discord.Embed, int, int]:
+        """Page `page` of /cast under the channel's rules (the list is public): the pager's page source."""
+        rules = await spoiler_rules(interaction)
         listing = await self.service.cast_listing(rules)
         rendered = cast_page(listing.cast, listing.uncast, listing.source_titles, page, self.cast_page_size, rules)
-        if rendered.pages == 1:
-            return rendered.embed, None
-        view = discord.ui.View(timeout=None)
-        view.add_item(CastPager("prev", owner, max(rendered.page - 1, 1), disabled=rendered.page == 1))
-        view.add_item(CastPager("next", owner, min(rendered.page + 1, rendered.pages),
-                                disabled=rendered.page == rendered.pages))
-        return rendered.embed, view
+        return rendered.embed, rendered.page, rendered.pages
 
 
 async def setup(bot: GoldenHourBot) -> None:

@@ -6,19 +6,18 @@ the channel's spoiler rules; autocomplete (seen only by the member) follows the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.common import pager
 from bot.common.embeds import Limits, truncate
 from bot.common.interaction import spoiler_rules
 from bot.errors import UserError
 from bot.quotes import MAX_QUERY_CHARS, QuoteService
 from bot.quotes.render import (
-    PAGE_TIMEOUT,
-    ReviewPager,
     no_match_message,
     no_random_message,
     no_review_message,
@@ -38,7 +37,12 @@ class Quotes(commands.GroupCog, group_name="quote",
     def __init__(self, bot: GoldenHourBot) -> None:
         self.bot = bot
         self.service = QuoteService(bot.store)
-        self.page_timeout = PAGE_TIMEOUT  # tests shorten it
+
+    async def cog_load(self) -> None:
+        pager.register(self.bot, "review", self.review_page)
+
+    async def cog_unload(self) -> None:
+        pager.unregister(self.bot, "review")
 
     @app_commands.command(name="random", description="A random quote, optionally about a character or topic")
     @app_commands.describe(about="A character (pick one) or any word, like “helicopter”")
@@ -75,16 +79,21 @@ class Quotes(commands.GroupCog, group_name="quote",
         found = await self.service.review(review)
         if found is None:
             raise UserError(no_review_message(review, await self.service.review_count()))
+        key = str(found.summary.number)
+        page, number, pages = await self.review_page(interaction, key, 1)
+        view = pager.page_view("review", interaction.user.id, key, number, pages)
+        await interaction.response.send_message(embed=page, view=view or discord.utils.MISSING)
+
+    async def review_page(self, interaction: discord.Interaction[Any], key: str,
+                          page: int) -> tuple[discord.Embed, int, int]:
+        """Page `page` of review number `key` under the channel's rules: the pager's page source."""
+        found = await self.service.review(key)
+        if found is None:  # reseeded with fewer reviews since the buttons were made
+            raise UserError(no_review_message(key, await self.service.review_count()))
         rules = await spoiler_rules(interaction)
         pages = review_pages(found, rules)
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=review_embed(found, pages, 0, rules))
-            return
-        view = ReviewPager(found, pages, rules, owner_id=interaction.user.id, timeout=self.page_timeout)
-        response = await interaction.response.send_message(embed=view.current(), view=view)
-        if interaction.channel is not None and response.message_id is not None:
-            # Disable the buttons later through the channel (works after the 15-minute token expiry).
-            view.message = interaction.channel.get_partial_message(response.message_id)  # type: ignore[union-attr]
+        index = min(max(page, 1), len(pages)) - 1
+        return review_embed(found, pages, index, rules), index + 1, len(pages)
 
     @review.autocomplete("review")
     async def review_autocomplete(self, interaction: discord.Interaction,

@@ -7,7 +7,6 @@ review stays a character and never becomes formatting.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import discord
@@ -23,7 +22,6 @@ QUOTE_CHARS = 700  # one quote's rendered length at most (the longest in the pac
 HEADLINE_CHARS = 200
 PAGE_CHARS = 1800  # a review page's body: a comfortable read, far inside the 4096 description limit
 QUERY_ECHO_CHARS = 80
-PAGE_TIMEOUT = 300.0  # seconds before a review's page buttons disable themselves
 
 
 # -- markdown ----------------------------------------------------------------------------------------
@@ -207,59 +205,3 @@ def review_embed(review: Review, pages: list[str], index: int, rules: SpoilerRul
 def no_review_message(selector: str, count: int) -> str:
     return (f"No review matches “{_echo(selector)}”. Pick one from the list, or give a number from 1 to "
             f"{count}.")
-
-
-class ReviewPager(discord.ui.View):
-    """Page buttons for one review. Only the member who asked turns pages (others get a private
-    note), and the buttons disable themselves when the view times out."""
-
-    def __init__(self, review: Review, pages: list[str], rules: SpoilerRules, *, owner_id: int,
-                 timeout: float = PAGE_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
-        self.review, self.pages, self.rules = review, pages, rules
-        self.owner_id = owner_id
-        self.index = 0
-        self.message: discord.PartialMessage | None = None  # set by the cog once the reply exists
-        self._sync()
-
-    def current(self) -> discord.Embed:
-        return review_embed(self.review, self.pages, self.index, self.rules)
-
-    def _sync(self) -> None:
-        self.previous.disabled = self.index == 0
-        self.next.disabled = self.index >= len(self.pages) - 1
-        self.position.label = f"{self.index + 1} / {len(self.pages)}"
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            "Only the member who opened this review can turn its pages. Use `/quote review` to read it "
-            "yourself.", ephemeral=True,
-        )
-        return False
-
-    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
-        self.index = max(0, min(len(self.pages) - 1, self.index + step))
-        self._sync()
-        await interaction.response.edit_message(embed=self.current(), view=self)
-
-    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[ReviewPager]) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="1 / 1", style=discord.ButtonStyle.secondary, disabled=True)
-    async def position(self, interaction: discord.Interaction, _: discord.ui.Button[ReviewPager]) -> None:
-        await interaction.response.defer()  # a label, never enabled
-
-    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.primary)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[ReviewPager]) -> None:
-        await self._turn(interaction, 1)
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        if self.message is not None:
-            with contextlib.suppress(discord.HTTPException):  # message gone: nothing left to disable
-                await self.message.edit(view=self)
