@@ -6,6 +6,7 @@ in the custom_id, so they keep working after a restart and no view has to be kep
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -101,11 +102,14 @@ class Characters(commands.Cog):
         self.cast_page_size = CAST_PAGE_SIZE
 
     async def cog_load(self) -> None:
-        await self.service.reload()
+        # Built beside the login rather than before it: 5,000 figures take most of a second, and the
+        # first lookups wait for the same build.
+        self._warming = asyncio.create_task(self.service.refresh(), name="goldenhour-character-index")
         self.bot.add_dynamic_items(PickFigure, RelatedFigure)
         pager.register(self.bot, "cast", self.cast_page)
 
     async def cog_unload(self) -> None:
+        self._warming.cancel()
         self.bot.remove_dynamic_items(PickFigure, RelatedFigure)
         pager.unregister(self.bot, "cast")
 

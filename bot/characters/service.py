@@ -8,6 +8,7 @@ autocomplete runs on every keystroke.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -115,6 +116,8 @@ class CharacterService:
         self._checked_at = clock()
         self._details: dict[str, FigureDetails] = {}
         self._source_titles: Mapping[str, str] = {}
+        self._building = asyncio.Lock()
+        self._built = False
 
     async def reload(self) -> CharacterIndex:
         """Rebuild the in-memory name index, and the card details kept beside it, from the store (safe
@@ -124,17 +127,20 @@ class CharacterService:
         details = _details_by_figure(await self.store.figure_details())
         titles = await self.store.source_titles()
         self.index, self._details, self._source_titles, self._stamp = index, details, titles, stamp
+        self._built = True
         return index
 
     async def refresh(self) -> None:
-        """Rebuild only if the content was reseeded since the last build."""
-        self._checked_at = self._clock()
-        if await self.store.content_stamp() != self._stamp:
-            await self.reload()
+        """Rebuild only if the content was reseeded since the last build (one build at a time: the
+        first commands after a start or a seed wait for the same one)."""
+        async with self._building:
+            self._checked_at = self._clock()
+            if not self._built or await self.store.content_stamp() != self._stamp:
+                await self.reload()
 
     async def refresh_if_due(self) -> None:
         """For autocomplete, which runs per keystroke: look at the store only every so often."""
-        if self._clock() - self._checked_at >= AUTOCOMPLETE_REFRESH_SECONDS:
+        if not self._built or self._clock() - self._checked_at >= AUTOCOMPLETE_REFRESH_SECONDS:
             await self.refresh()
 
     def complete(self, query: str, allows: Visibility) -> list[Suggestion]:
