@@ -47,7 +47,7 @@ class QuoteHits:
     match: str
 
 
-RANK_WINDOW = 5_000  # matches scored by bm25 at most (see `_ranked`)
+RANK_WINDOW = 2_000  # matches scored by bm25 at most (see `_ranked`)
 RANDOM_TRIES = 20  # random ids tried before a pick lists every candidate (see `random_quote`)
 
 
