@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from bench.mix import Maker, bare_mix, command, golden_mix, unmeasured
 from bot.runtime import APOLOGY  # the bot's answer to a bug
 from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
+from tests import discord_rules
 
 if TYPE_CHECKING:
     from bot.simulator.fake_discord import Exchange
@@ -78,7 +79,7 @@ class BotProcess:
 
     def __init__(self, kind: str, database: Path, log: Path) -> None:
         self.kind, self.database, self.log = kind, database, log
-        self.fake = FakeDiscord()
+        self.fake = FakeDiscord(**discord_rules.HOOKS)  # Discord's rules, as in the tests
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> float:
@@ -146,7 +147,7 @@ async def latencies(bot: BotProcess, mix: dict[str, Maker], samples: int, rng: r
     for _ in range(samples):
         for label, make in mix.items():
             exchange = checked(await make(rng)(bot.fake), label)
-            found[label].append(bot.fake.answered_in(exchange))
+            found[label].append(exchange.answered_in)
     return found
 
 
@@ -189,7 +190,7 @@ async def measure(title: str, database: Path, plan: Plan, log: Path) -> dict[str
             finally:
                 gc.enable()
             found.rss_after = bot.rss_mib()
-            found.problems = bot.fake.all_problems()
+            found.problems = discord_rules.problems(bot.fake)
             found.unmeasured = unmeasured(bot.fake, mix)
             alive.remove(bot)
             await bot.stop()

@@ -1,9 +1,9 @@
 """Discord's documented limits, written down once.
 
 Discord answers a request over any of these with 400 and the member sees nothing (or "The application
-did not respond"). The renderers cut their text to fit them; the simulator's payload checks
-(bot/simulator/payload_limits.py, bot/simulator/command_rules.py) refuse what goes over them, as Discord
-does. Only what Discord documents is here, nothing stricter.
+did not respond"). The renderers cut their text to fit them; the tests' checks of Discord's rules
+(tests/discord_rules/payloads.py, tests/discord_rules/commands.py), plugged into the fake Discord, refuse
+what goes over them, as Discord does. Only what Discord documents is here, nothing stricter.
 
 Sources: discord.com/developers/docs — Message resource (create message), Embed limits, Message
 components, Interactions > Receiving and responding (callbacks, autocomplete), Application commands

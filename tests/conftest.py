@@ -1,5 +1,5 @@
 """Shared fixtures: a fresh database per test, the real pack, and the real bot logged in to a fake Discord
-on loopback (bot/simulator/session.py)."""
+on loopback (bot/simulator/session.py) that checks everything against Discord's rules (tests/discord_rules)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine
+from tests import discord_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PACK = ROOT / "data" / "trauma-code"
@@ -93,8 +94,9 @@ def make_bot(store: Store, tmp_path: Path, *, sync_commands: bool = False, **set
 
 async def start_sim(store: Store, tmp_path: Path, **settings: object) -> SimulatedServer:
     """The real bot on `store`, logged in to the fake Discord (the running one, if a test has one: a
-    restart). Close it with `await sim.close()`."""
-    return await SimulatedServer.start(make_bot(store, tmp_path, **settings))
+    restart), which holds it to Discord's rules. Close it with `await sim.close()`."""
+    return await SimulatedServer.start(make_bot(store, tmp_path, **settings), **discord_rules.HOOKS)
+
 
 
 @pytest.fixture
@@ -102,11 +104,11 @@ async def sim(seeded_store: Store, tmp_path: Path) -> AsyncIterator[SimulatedSer
     """The real bot, cogs loaded, on a seeded database, logged in to a fake Discord on loopback.
 
     Fails the test if anything the bot sent would have been refused by Discord or noticed by members
-    (see `FakeDiscord.all_problems`)."""
+    (see `discord_rules.problems`)."""
     simulated = await start_sim(seeded_store, tmp_path)
     try:
         yield simulated
     finally:
         await simulated.close()
-    problems = simulated.discord.all_problems()
+    problems = discord_rules.problems(simulated.discord)
     assert not problems, "\n".join(problems)

@@ -19,6 +19,7 @@ from bot.spoilers.guard import GuardAction, GuardSettings, SpoilerKeyword, expos
 from bot.store import Store
 from bot.store.rules import Actor
 from tests.conftest import start_sim
+from tests.simulated import set_bot_permissions
 from tests.test_masking import assert_really_hidden, discord_spans
 
 KEYWORDS = [SpoilerKeyword(7, "Black Wings"), SpoilerKeyword(7, "Sudan"), SpoilerKeyword(8, "explosion"),
@@ -149,7 +150,7 @@ async def test_warn_replies_without_pinging_or_repeating_the_spoiler(guarded: Si
     "{k} is in ||a spoiler tag|| already", "fine: ||{k}|| but then {k}",
 ])
 async def test_repost_replaces_the_message_with_a_masked_copy(guarded: SimulatedServer, content: str) -> None:
-    guarded.set_bot_permissions(BOT_PERMISSIONS)
+    set_bot_permissions(guarded, BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
     text = content.format(k=keyword.keyword)
@@ -164,7 +165,7 @@ async def test_repost_replaces_the_message_with_a_masked_copy(guarded: Simulated
 
 
 async def test_nothing_happens_in_an_off_channel_past_the_horizon_or_inside_tags(guarded: SimulatedServer) -> None:
-    guarded.set_bot_permissions(BOT_PERMISSIONS)
+    set_bot_permissions(guarded, BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     store = guarded.bot.store
     keyword = await _keyword(store)
@@ -178,7 +179,7 @@ async def test_nothing_happens_in_an_off_channel_past_the_horizon_or_inside_tags
 
 
 async def test_repost_without_manage_messages_warns_and_tells_moderators(guarded: SimulatedServer) -> None:
-    guarded.set_bot_permissions(EVERYONE)
+    set_bot_permissions(guarded, EVERYONE)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
     message = await guarded.post(f"{keyword.keyword} happens", user="member")
@@ -189,7 +190,7 @@ async def test_repost_without_manage_messages_warns_and_tells_moderators(guarded
 
 @pytest.mark.parametrize("failing", ["send", "delete"])
 async def test_a_failed_repost_keeps_the_original_and_warns(guarded: SimulatedServer, failing: str) -> None:
-    guarded.set_bot_permissions(BOT_PERMISSIONS)
+    set_bot_permissions(guarded, BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
 
@@ -201,9 +202,9 @@ async def test_a_failed_repost_keeps_the_original_and_warns(guarded: SimulatedSe
             return error(403, 50013, "Missing Permissions")
         return None
 
-    guarded.fail = fail
+    guarded.discord.fail = fail
     message = await guarded.post(f"{keyword.keyword} happens", user="member")
-    guarded.fail = None
+    guarded.discord.fail = None
     assert not message.deleted
     copies = [m.id for m in guarded.messages.values() if m.author is None and "wrote (" in m.content]
     assert all(guarded.messages[c].deleted for c in copies)  # a copy whose original stayed is taken back
@@ -212,7 +213,7 @@ async def test_a_failed_repost_keeps_the_original_and_warns(guarded: SimulatedSe
 
 
 async def test_a_long_message_is_reposted_whole_in_several_parts(guarded: SimulatedServer) -> None:
-    guarded.set_bot_permissions(BOT_PERMISSIONS)
+    set_bot_permissions(guarded, BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
     text = "\n".join(f"- point {i}: {keyword.keyword} and more words here" for i in range(40)) + "\n" + "x" * 1900
@@ -228,7 +229,7 @@ async def test_a_long_message_is_reposted_whole_in_several_parts(guarded: Simula
 
 
 async def test_a_message_with_attachments_is_only_warned_about(guarded: SimulatedServer) -> None:
-    guarded.set_bot_permissions(BOT_PERMISSIONS)
+    set_bot_permissions(guarded, BOT_PERMISSIONS)
     await _turn_on(guarded, "repost")
     keyword = await _keyword(guarded.bot.store)
     picture = {"id": "1", "filename": "a.png", "size": 1, "url": "https://cdn/a.png", "proxy_url": "https://cdn/a.png"}

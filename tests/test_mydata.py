@@ -13,6 +13,7 @@ from bot.mydata.render import CONFIRM_SECONDS
 from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from tests.conftest import on_manual_clock, start_sim, trivia_engine
+from tests.simulated import add_guild, press_all
 
 EPHEMERAL = 64
 
@@ -28,7 +29,7 @@ def uid(sim: SimulatedServer, name: str) -> int:
 
 async def play_one_question(sim: SimulatedServer, answers: dict[str, bool], *, close: bool = True) -> None:
     """Start a one-question game in #general; each named member answers right (True) or wrong."""
-    await sim.command_answered("/trivia start", questions=1)
+    await sim.command("/trivia start", questions=1)
     await trivia_engine(sim).settle()
     game = trivia_engine(sim).game_in(sim.channels["general"].id)
     assert game is not None and game.current is not None
@@ -42,11 +43,11 @@ async def play_one_question(sim: SimulatedServer, answers: dict[str, bool], *, c
 
 async def test_show_lists_everything_stored_privately(game_sim: SimulatedServer) -> None:
     sim = game_sim
-    other = sim.add_guild()
+    other = add_guild(sim)
     await sim.bot.store.set_member_progress(uid(sim, "member"), 3)
     await play_one_question(sim, {"member": True})
     await play_one_question(other, {"member": False})
-    reply = await sim.command_answered("/mydata show")
+    reply = await sim.command("/mydata show")
     message = reply.message
     assert message.ephemeral
     text = message.text()
@@ -62,9 +63,9 @@ async def test_delete_needs_the_members_confirmation(game_sim: SimulatedServer) 
     store = sim.bot.store
     await store.set_member_progress(uid(sim, "member"), 5)
     await play_one_question(sim, {"member": True, "moderator": True})
-    await sim.command_answered("/mydata leaderboard", listed=False)
+    await sim.command("/mydata leaderboard", listed=False)
 
-    prompt = (await sim.command_answered("/mydata delete")).message
+    prompt = (await sim.command("/mydata delete")).message
     assert prompt.ephemeral and "can't be undone" in prompt.content
     stranger = await sim.press(prompt, "Delete my data", user="moderator")
     assert "Only the member who asked" in stranger.callback.body["data"]["content"]
@@ -72,7 +73,7 @@ async def test_delete_needs_the_members_confirmation(game_sim: SimulatedServer) 
     assert cancelled.message.content == "Nothing was deleted." and not cancelled.message.buttons()
     assert (await store.member_data(uid(sim, "member")))["answers"] == 1
 
-    prompt = (await sim.command_answered("/mydata delete")).message
+    prompt = (await sim.command("/mydata delete")).message
     done = await sim.press(prompt, "Delete my data", user="member")
     assert done.message.content.startswith("Done. Deleted 1 answers, 1 server score records, your watch progress")
     assert not done.message.buttons()
@@ -81,7 +82,7 @@ async def test_delete_needs_the_members_confirmation(game_sim: SimulatedServer) 
     assert data["answers"] == 0 and data["games_started"] == 0
     # other members keep theirs; the game itself stays, without the member's name
     assert await store.trivia_member_stats(sim.guild_id, uid(sim, "moderator")) is not None
-    board = (await sim.command_answered("/trivia leaderboard", user="moderator")).message.text()
+    board = (await sim.command("/trivia leaderboard", user="moderator")).message.text()
     assert f"<@{uid(sim, 'moderator')}>" in board and f"<@{uid(sim, 'member')}>" not in board
 
 
@@ -100,9 +101,9 @@ def reply_text(exchange: object) -> str:
 async def test_a_double_click_deletes_once_and_says_so(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await sim.bot.store.set_member_progress(uid(sim, "member"), 5)
-    prompt = (await sim.command_answered("/mydata delete")).message
+    prompt = (await sim.command("/mydata delete")).message
     stale = copy.deepcopy(prompt)  # what the member's client still shows
-    clicks = await sim.press_all(prompt, [("member", "Delete my data"), ("member", "Delete my data")])
+    clicks = await press_all(sim, prompt, [("member", "Delete my data"), ("member", "Delete my data")])
     callbacks = [r.body for r in clicks["member"] if r.path.endswith("/callback")]
     assert sorted(c["type"] for c in callbacks) == [4, 7]  # one edit ("Done"), one ephemeral note
     note = next(c for c in callbacks if c["type"] == 4)["data"]["content"]
@@ -117,7 +118,7 @@ async def test_an_expired_prompt_deletes_nothing(game_sim: SimulatedServer) -> N
     now = [1000.0]
     mydata(sim).clock = lambda: now[0]
     await sim.bot.store.set_member_progress(uid(sim, "member"), 5)
-    prompt = (await sim.command_answered("/mydata delete")).message
+    prompt = (await sim.command("/mydata delete")).message
     now[0] += CONFIRM_SECONDS + 1
     late = await sim.press(prompt, "Delete my data", user="member")
     assert "no longer active" in reply_text(late)
@@ -127,7 +128,7 @@ async def test_an_expired_prompt_deletes_nothing(game_sim: SimulatedServer) -> N
 async def test_a_prompt_from_before_a_restart_deletes_nothing(game_sim: SimulatedServer, seeded_store: Store,
                                                               tmp_path: Path) -> None:
     await seeded_store.set_member_progress(uid(game_sim, "member"), 5)
-    prompt = (await game_sim.command_answered("/mydata delete")).message
+    prompt = (await game_sim.command("/mydata delete")).message
     new = await start_sim(seeded_store, tmp_path)  # a new process on the same database
     try:
         reply = await new.press(prompt, "Delete my data", user="member")
@@ -140,7 +141,7 @@ async def test_a_prompt_from_before_a_restart_deletes_nothing(game_sim: Simulate
 async def test_delete_during_a_game_stores_nothing_more(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await play_one_question(sim, {"member": True, "moderator": True}, close=False)
-    prompt = (await sim.command_answered("/mydata delete")).message
+    prompt = (await sim.command("/mydata delete")).message
     await sim.press(prompt, "Delete my data", user="member")
     await trivia_engine(sim).advance(20)
     assert await sim.bot.store.trivia_member_stats(sim.guild_id, uid(sim, "member")) is None
@@ -149,7 +150,7 @@ async def test_delete_during_a_game_stores_nothing_more(game_sim: SimulatedServe
 
 async def test_leaderboard_opt_out_hides_the_member_everywhere(game_sim: SimulatedServer) -> None:
     sim = game_sim
-    reply = await sim.command_answered("/mydata leaderboard", listed=False)
+    reply = await sim.command("/mydata leaderboard", listed=False)
     assert reply.message.ephemeral and "off trivia leaderboards" in reply.message.content
     await play_one_question(sim, {"member": True, "moderator": True})
     member = f"<@{uid(sim, 'member')}>"
@@ -157,15 +158,15 @@ async def test_leaderboard_opt_out_hides_the_member_everywhere(game_sim: Simulat
     closed = [m for m in sim.messages.values() if m.embeds and "closed" in m.embeds[0].get("title", "")][-1]
     assert member not in closed.text() and f"<@{uid(sim, 'moderator')}>" in closed.text()
     assert "and 1 more" in closed.text()
-    board = (await sim.command_answered("/trivia leaderboard")).message.text()
+    board = (await sim.command("/trivia leaderboard")).message.text()
     assert member not in board and "You're hidden from leaderboards" in board
     refused = await sim.command("/trivia stats", user="moderator", member="member")
     assert refused.message.ephemeral and "keeps their trivia stats private" in refused.message.content
-    own = (await sim.command_answered("/trivia stats")).message.text()
+    own = (await sim.command("/trivia stats")).message.text()
     assert "Correct\n1" in own  # the scores still count
 
-    await sim.command_answered("/mydata leaderboard", listed=True)
-    assert member in (await sim.command_answered("/trivia leaderboard")).message.text()
+    await sim.command("/mydata leaderboard", listed=True)
+    assert member in (await sim.command("/trivia leaderboard")).message.text()
 
 
 async def test_opt_out_lookups_never_answer_for_other_members(store: Store) -> None:

@@ -35,7 +35,7 @@ async def test_every_extension_loads_and_mentions_are_off(sim: SimulatedServer) 
 
 
 async def test_global_sync_happens_only_when_the_tree_changes(sim: SimulatedServer) -> None:
-    puts = lambda: [r for r in sim.requests if r.method == "PUT" and r.path.endswith("/commands")]  # noqa: E731
+    puts = lambda: [r for r in sim.discord.requests if r.method == "PUT" and r.path.endswith("/commands")]  # noqa: E731
     assert await sync_commands(sim.bot) == "global"
     assert len(puts()) == 1
     assert await sim.bot.store.get_meta(TREE_HASH_KEY) == tree_fingerprint(sim.bot.tree)
@@ -53,6 +53,6 @@ async def test_dev_guild_sync_goes_to_the_guild(seeded_store, tmp_path: Path) ->
     sim = await start_sim(seeded_store, tmp_path, dev_guild_id=4242)
     try:
         assert await sync_commands(sim.bot) == "guild"
-        assert any(r.method == "PUT" and "/guilds/4242/commands" in r.path for r in sim.requests)
+        assert any(r.method == "PUT" and "/guilds/4242/commands" in r.path for r in sim.discord.requests)
     finally:
         await sim.close()

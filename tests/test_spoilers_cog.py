@@ -16,6 +16,7 @@ from bot.simulator.session import SimulatedServer
 from bot.store import Store
 from bot.store.rules import Actor
 from tests.conftest import REAL_PACK, start_sim
+from tests.simulated import add_thread, message_command, set_bot_permissions
 from tests.test_masking import discord_spans
 
 MOD = Actor(1, "setup")
@@ -75,7 +76,7 @@ async def test_every_combination_of_rules_and_progress_renders_right(sim: Simula
 
 
 async def test_a_thread_follows_its_parent_channel(sim: SimulatedServer) -> None:
-    sim.add_channel("thread", parent="spoilers")
+    add_thread(sim, "thread", parent="spoilers")
     await sim.command("/spoilers channel", user="moderator", channel="spoilers", mode="off")
     reply = await sim.command("/recap", episode=EPISODE, channel="thread")
     assert "||" not in reply.message.embeds[0]["description"]
@@ -256,7 +257,7 @@ async def test_episode_autocomplete_offers_zero_for_progress(sim: SimulatedServe
 
 async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(sim: SimulatedServer) -> None:
     original = await sim.post("Baek was in **Black Wings** @everyone | see https://example.com", user="member")
-    reply = await sim.message_command("Mark as spoiler", original, user="moderator")
+    reply = await message_command(sim, "Mark as spoiler", original, user="moderator")
     posts = [r for r in reply.requests if r.method == "POST" and r.path.endswith("/messages")]
     assert len(posts) == 1
     content = posts[0].body["content"]
@@ -271,7 +272,7 @@ async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(sim: Simu
 
 async def test_mark_as_spoiler_is_for_moderators_only(sim: SimulatedServer) -> None:
     original = await sim.post("Black Wings", user="member")
-    reply = await sim.message_command("Mark as spoiler", original, user="member")
+    reply = await message_command(sim, "Mark as spoiler", original, user="member")
     assert "Only moderators" in reply.message.content
     assert not original.deleted
     assert not [r for r in reply.requests if r.path.endswith("/messages")]
@@ -287,9 +288,9 @@ async def test_mark_as_spoiler_keeps_the_text_when_discord_refuses(sim: Simulate
             return error(403, 50013, "Missing Permissions")
         return None
 
-    sim.fail = fail
-    reply = await sim.message_command("Mark as spoiler", original, user="moderator")
-    sim.fail = None
+    sim.discord.fail = fail
+    reply = await message_command(sim, "Mark as spoiler", original, user="moderator")
+    sim.discord.fail = None
     assert not original.deleted
     assert "left the message as it was" in reply.message.content
     copies = [m for m in sim.messages.values() if m.author is None and "wrote (" in m.content]
@@ -298,7 +299,7 @@ async def test_mark_as_spoiler_keeps_the_text_when_discord_refuses(sim: Simulate
 
 async def test_mark_as_spoiler_needs_manage_messages(sim: SimulatedServer) -> None:
     original = await sim.post("Black Wings", user="member")
-    sim.set_bot_permissions(BOT_PERMISSIONS & ~discord.Permissions(manage_messages=True).value)
-    reply = await sim.message_command("Mark as spoiler", original, user="moderator")
+    set_bot_permissions(sim, BOT_PERMISSIONS & ~discord.Permissions(manage_messages=True).value)
+    reply = await message_command(sim, "Mark as spoiler", original, user="moderator")
     assert "Manage Messages" in reply.message.content
     assert not original.deleted

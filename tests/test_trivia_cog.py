@@ -20,6 +20,7 @@ from bot.trivia import scoring
 from bot.trivia.clock import ManualClock
 from bot.trivia.game import Game, Round
 from tests.conftest import on_manual_clock, start_sim, trivia_engine
+from tests.simulated import add_guild, add_user, press_all, set_bot_permissions
 
 EPHEMERAL = 64
 QUESTION_TITLE = "Trivia · question"
@@ -85,7 +86,7 @@ def wrong(sim: SimulatedServer, channel: str = "general") -> int:
 
 
 async def start(sim: SimulatedServer, *, user: str = "member", channel: str = "general", **options: object) -> str:
-    reply = await sim.command_answered("/trivia start", user=user, channel=channel, **options)
+    reply = await sim.command("/trivia start", user=user, channel=channel, **options)
     await trivia_engine(sim).settle()
     return reply.text()
 
@@ -165,7 +166,7 @@ async def test_a_full_game_scores_members_and_fills_the_leaderboard(game_sim: Si
         < final.index(f"<@{uid(sim, 'helper')}>")
     assert f"**{member}** points (2/3 right, best streak 2)" in final
 
-    board = (await sim.command_answered("/trivia leaderboard")).message
+    board = (await sim.command("/trivia leaderboard")).message
     assert not board.ephemeral
     lines = board.embeds[0]["description"].splitlines()
     assert lines == [
@@ -177,7 +178,7 @@ async def test_a_full_game_scores_members_and_fills_the_leaderboard(game_sim: Si
     stats = (await sim.command("/trivia stats", user="moderator", member="member")).message.text()
     for expected in ("Answered\n3", "Correct\n2", "Accuracy\n67%", f"Points\n{member}", "Best streak\n2"):
         assert expected in stats
-    month = (await sim.command_answered("/trivia leaderboard", period="this month")).message.text()
+    month = (await sim.command("/trivia leaderboard", period="this month")).message.text()
     assert "this month" in month and f"**{member}** points" in month
 
 
@@ -238,18 +239,18 @@ async def test_fifty_simultaneous_clicks_are_each_scored_once(game_sim: Simulate
     sim = game_sim
     players = [f"player{n}" for n in range(50)]
     for name in players:
-        sim.add_user(name)
+        add_user(sim, name)
     await start(sim, questions=1)
     message = latest_question(sim)
     await advance_to(sim, 3)
     good = right(sim)
-    replies = await sim.press_all(message, [(name, good) for name in players])
+    replies = await press_all(sim, message, [(name, good) for name in players])
     assert set(replies) == set(players)
     for name, requests in replies.items():
         callbacks = [r for r in requests if r.path.endswith("/callback")]
         assert len(callbacks) == 1, name
         assert "Locked in" in callbacks[0].body["data"]["content"]
-    again = await sim.press_all(message, [(name, (good % 4) + 1) for name in players])
+    again = await press_all(sim, message, [(name, (good % 4) + 1) for name in players])
     assert all("already answered" in reqs[0].body["data"]["content"] for reqs in again.values())
     await close_question(sim)
     board = await sim.bot.store.trivia_leaderboard(sim.guild_id, limit=100)
@@ -278,11 +279,11 @@ async def test_games_respect_the_channels_spoiler_horizon(game_sim: SimulatedSer
 
 async def test_a_horizon_lowered_mid_game_holds_for_the_questions_still_to_come(game_sim: SimulatedServer) -> None:
     sim = game_sim
-    await sim.command_answered("/spoilers mode", user="moderator", mode="off")
+    await sim.command("/spoilers mode", user="moderator", mode="off")
     await start(sim, questions=20)
     game = current_game(sim)
     assert any(q.episode for q in game.questions[1:]), "the game should hold spoilers to drop"
-    reply = await sim.command_answered("/spoilers mode", user="moderator", mode="mask")
+    reply = await sim.command("/spoilers mode", user="moderator", mode="mask")
     assert "→ `mask`" in reply.message.content
     for _ in range(25):
         if current_game_or_none(sim) is None:
@@ -305,7 +306,7 @@ async def test_too_few_questions_are_announced(game_sim: SimulatedServer) -> Non
 async def test_one_game_per_channel(game_sim: SimulatedServer) -> None:
     sim = game_sim
     await start(sim, questions=3)
-    refused = await sim.command_answered("/trivia start", user="moderator")
+    refused = await sim.command("/trivia start", user="moderator")
     assert refused.message.ephemeral and "already running in this channel" in refused.message.content
     assert len(question_messages(sim)) == 1
     assert "Trivia is starting" in await start(sim, questions=3, channel="spoilers", user="moderator")
@@ -314,35 +315,35 @@ async def test_one_game_per_channel(game_sim: SimulatedServer) -> None:
 
 async def test_stop_permissions(game_sim: SimulatedServer) -> None:
     sim = game_sim
-    sim.add_user("outsider")
+    add_user(sim, "outsider")
     await start(sim, questions=5, user="member")
-    refused = await sim.command_answered("/trivia stop", user="outsider")
+    refused = await sim.command("/trivia stop", user="outsider")
     assert refused.message.ephemeral and "Only the member who started this game" in refused.message.content
     assert current_game(sim).stopped_by is None
-    helper = await sim.command_answered("/trivia stop", user="helper")  # no moderator role named yet
+    helper = await sim.command("/trivia stop", user="helper")  # no moderator role named yet
     assert "Only the member who started" in helper.message.content
-    stopped = await sim.command_answered("/trivia stop", user="member")
+    stopped = await sim.command("/trivia stop", user="member")
     await trivia_engine(sim).settle()
     assert stopped.callback.body["data"]["flags"] & EPHEMERAL
     assert f"Stopped by <@{uid(sim, 'member')}>" in last_embed_titled(sim, "Trivia stopped").text()
-    assert "No trivia game is running" in (await sim.command_answered("/trivia stop", user="member")).message.content
+    assert "No trivia game is running" in (await sim.command("/trivia stop", user="member")).message.content
 
     await start(sim, questions=5, user="member")
-    await sim.command_answered("/trivia stop", user="moderator")  # Manage Server
+    await sim.command("/trivia stop", user="moderator")  # Manage Server
     await trivia_engine(sim).settle()
     assert trivia_engine(sim).game_in(sim.channels["general"].id) is None
 
     await sim.bot.store.change_server_settings(sim.guild_id, {"moderator_role_id": MODERATOR_ROLE_ID},
                                                Actor(1, "test"))
     await start(sim, questions=5, user="member")
-    await sim.command_answered("/trivia stop", user="helper")  # the server's moderator role
+    await sim.command("/trivia stop", user="helper")  # the server's moderator role
     await trivia_engine(sim).settle()
     assert trivia_engine(sim).game_in(sim.channels["general"].id) is None
 
 
 async def test_two_servers_scores_never_mix(game_sim: SimulatedServer) -> None:
     here = game_sim
-    there = here.add_guild()
+    there = add_guild(here)
     await start(here, questions=1)
     await start(there, questions=1)
     assert current_game(here).guild_id != current_game(there).guild_id
@@ -351,22 +352,22 @@ async def test_two_servers_scores_never_mix(game_sim: SimulatedServer) -> None:
     await press(there, latest_question(there), right(there), "moderator")
     await close_question(here)
 
-    board_here = (await here.command_answered("/trivia leaderboard")).message.text()
-    board_there = (await there.command_answered("/trivia leaderboard")).message.text()
+    board_here = (await here.command("/trivia leaderboard")).message.text()
+    board_there = (await there.command("/trivia leaderboard")).message.text()
     assert f"<@{uid(here, 'member')}> — **20** points (1/1 right)" in board_here
     assert f"<@{uid(here, 'moderator')}>" not in board_here
     assert f"<@{uid(here, 'moderator')}> — **20** points (1/1 right)" in board_there
     assert f"<@{uid(here, 'member')}> — **0** points (0/1 right)" in board_there
-    assert "Correct\n1" in (await here.command_answered("/trivia stats")).message.text()
-    assert "Correct\n0" in (await there.command_answered("/trivia stats")).message.text()
+    assert "Correct\n1" in (await here.command("/trivia stats")).message.text()
+    assert "Correct\n0" in (await there.command("/trivia stats")).message.text()
 
 
 async def test_settings_are_for_moderators_and_set_the_timer(game_sim: SimulatedServer) -> None:
     sim = game_sim
-    refused = await sim.command_answered("/trivia settings", user="member", seconds=30)
+    refused = await sim.command("/trivia settings", user="member", seconds=30)
     assert refused.message.ephemeral and "Only moderators" in refused.message.content
     assert await sim.bot.store.trivia_settings(sim.guild_id) == (20, 5)
-    changed = await sim.command_answered("/trivia settings", user="moderator", seconds=30, questions=2)
+    changed = await sim.command("/trivia settings", user="moderator", seconds=30, questions=2)
     assert changed.message.ephemeral and "30 s" in changed.message.text()
     await start(sim)
     game = current_game(sim)
@@ -379,13 +380,13 @@ async def test_settings_are_for_moderators_and_set_the_timer(game_sim: Simulated
 
 @pytest.mark.parametrize("options", [{"questions": 0}, {"questions": 21}])
 async def test_out_of_range_lengths_are_refused(game_sim: SimulatedServer, options: dict[str, int]) -> None:
-    reply = await game_sim.command_answered("/trivia start", force=True, **options)  # past the client's range check
+    reply = await game_sim.command("/trivia start", force=True, **options)  # past the client's range check
     assert reply.message.ephemeral and "between 1 and 20 questions" in reply.message.content
     assert trivia_engine(game_sim).game_in(game_sim.channels["general"].id) is None
 
 
 async def test_settings_out_of_range_are_refused(game_sim: SimulatedServer) -> None:
-    reply = await game_sim.command_answered("/trivia settings", user="moderator", seconds=5, force=True)
+    reply = await game_sim.command("/trivia settings", user="moderator", seconds=5, force=True)
     assert reply.message.ephemeral and "between 10 and 60" in reply.message.content
     assert await game_sim.bot.store.trivia_settings(game_sim.guild_id) == (20, 5)
 
@@ -403,13 +404,13 @@ async def test_a_deleted_question_message_ends_the_game(game_sim: SimulatedServe
 
 
 async def test_stats_of_a_member_with_no_answers(game_sim: SimulatedServer) -> None:
-    text = (await game_sim.command_answered("/trivia stats")).message.text()
+    text = (await game_sim.command("/trivia stats")).message.text()
     assert "No answers in this server yet" in text
-    assert "No scores yet" in (await game_sim.command_answered("/trivia leaderboard")).message.text()
+    assert "No scores yet" in (await game_sim.command("/trivia leaderboard")).message.text()
 
 
 async def test_start_needs_permission_to_post_here(game_sim: SimulatedServer) -> None:
-    game_sim.set_bot_permissions(discord.Permissions(view_channel=True, send_messages=True))
+    set_bot_permissions(game_sim, discord.Permissions(view_channel=True, send_messages=True))
     reply = await game_sim.command("/trivia start")
     assert reply.message.ephemeral and "embed links" in reply.message.content
     assert trivia_engine(game_sim).game_in(game_sim.channels["general"].id) is None

@@ -1,360 +1,248 @@
-"""A fake Discord on loopback, and what members do in their Discord client against it.
-
-The server (server.py: REST; gateway.py: the websocket) is what discord.py talks to, over real HTTP and
-a real socket on 127.0.0.1. This module is the other side: a member's client, which builds interactions
-only from the commands the bot registered and only with option values the client would allow, clicks
-buttons on the messages Discord holds, and writes messages; each action returns the `Exchange` of
-requests the bot answered it with.
-
-For a bot in this process, `bot.simulator.session.SimulatedServer` starts the fake, logs the bot in
-and drives it through here.
-"""
+"""A member's Discord client against the fake Discord (server.py), and `FakeDiscord`, which is both: the
+client builds interactions only from the commands the bot registered, clicks buttons on the messages
+Discord holds and writes messages, each action returning the `Exchange` the bot answered it with."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot import limits
-from bot.simulator import payload_limits, wire
-from bot.simulator.models import (
-    APPLICATION_ID,
-    BOT_PERMISSIONS,
-    EVERYONE,
-    GUILD_ID,
-    MODERATOR_ROLE_ID,
-    TOKEN,
-    Channel,
-    Exchange,
-    Message,
-    Recorded,
-    User,
-    snowflake,
-)
-from bot.simulator.server import DiscordServer, error
+from bot.simulator import wire
+from bot.simulator.models import Channel, Exchange, Guild, Message, Recorded, snowflake
+from bot.simulator.server import DiscordServer, RequestCheck, error
+from bot.simulator.wire import APPLICATION_ID, BOT_PERMISSIONS, EVERYONE, GUILD_ID, MODERATOR_ROLE_ID, TOKEN
 
-__all__ = ["APPLICATION_ID", "BOT_PERMISSIONS", "EVERYONE", "GUILD_ID", "MODERATOR_ROLE_ID", "TOKEN", "Exchange",
-           "FakeDiscord", "Message", "Recorded", "error"]
+__all__ = ["APPLICATION_ID", "BOT_PERMISSIONS", "EVERYONE", "GUILD_ID", "MODERATOR_ROLE_ID", "TOKEN", "Client",
+           "Exchange", "FakeDiscord", "Message", "OptionCheck", "Recorded", "error"]
 
-Where = str | Channel  # a channel of the first guild by name, or any guild's channel
+# what the client would refuse to send: (command, its registered options, the options to send) -> problems
+OptionCheck = Callable[[str, list[dict[str, Any]], list[dict[str, Any]]], list[str]]
+TYPED: dict[int, tuple[Callable[[str], Any], str]] = {  # what a member types, as the client sends it
+    wire.INTEGER: (int, "a whole number"), wire.NUMBER: (float, "a number"), wire.BOOLEAN: (
+        lambda text: {"true": True, "yes": True, "false": False, "no": False}[text.lower()], "true or false")}
+NAMED = {wire.USER: "member", wire.CHANNEL: "channel", wire.ROLE: "role", wire.MENTIONABLE: "member or role"}
 
 
-class FakeDiscord(DiscordServer):
-    """Start with `await FakeDiscord().start()`; point discord.py at `api_base` and `gateway_url`."""
+class Client:
+    """A member's Discord client in one guild (`fake_guild`) of the fake Discord (`discord`)."""
 
-    # -- what the client knows ----------------------------------------------------------------------------
+    discord: FakeDiscord
+    fake_guild: Guild
+    channels: dict[str, Channel]  # the guild's, by name
+
+    def _live(self) -> FakeDiscord:
+        return self.discord
 
     def command_by_name(self, name: str, kind: int = wire.CHAT_INPUT) -> dict[str, Any]:
-        for commands in self.registered.values():
-            for command in commands:
-                if command["name"] == name and command.get("type", wire.CHAT_INPUT) == kind:
-                    return command
-        raise AssertionError(f"/{name} was never registered; registered: {self.registered_names()}")
+        registered = [c for commands in self.discord.registered.values() for c in commands]
+        if not (found := [c for c in registered if c["name"] == name and c.get("type", wire.CHAT_INPUT) == kind]):
+            raise AssertionError(f"/{name} was never registered; registered: {sorted(c['name'] for c in registered)}")
+        return found[0]
 
-    def registered_names(self) -> list[str]:
-        return sorted(c["name"] for commands in self.registered.values() for c in commands)
-
-    def channel(self, where: Where) -> Channel:
-        return where if isinstance(where, Channel) else self.channels[where]
-
-    def _interaction(self, kind: int, user: str, channel: Channel, data: dict[str, Any]) -> dict[str, Any]:
-        guild = self.guilds[channel.guild_id]
+    def interaction(self, kind: int, user: str, channel: Channel, data: dict[str, Any]) -> dict[str, Any]:
+        """The INTERACTION_CREATE a member's action sends (`data`: what the action is)."""
+        guild = self.discord.guilds[channel.guild_id]
         return {
             "id": str(snowflake()), "application_id": str(APPLICATION_ID), "type": kind,
             "token": f"e2e-token-{snowflake()}", "version": 1, "guild_id": str(guild.id),
-            "channel_id": str(channel.id), "channel": channel.payload(), "member": self.users[user].member(),
-            "app_permissions": str(guild.app_permissions), "locale": "en-US", "guild_locale": "en-US",
-            "entitlements": [], "attachment_size_limit": 10_485_760, "context": 0,
-            "authorizing_integration_owners": {"0": str(guild.id)}, "data": data,
+            "channel_id": str(channel.id), "channel": channel.payload(), "member": self.discord.users[user].member(),
+            "app_permissions": str(EVERYONE | guild.bot_permissions),  # @everyone's and the bot's role's
+            "locale": "en-US", "guild_locale": "en-US", "entitlements": [], "attachment_size_limit": 10_485_760,
+            "context": 0, "authorizing_integration_owners": {"0": str(guild.id)}, "data": data,
         }
 
-    # -- slash commands -------------------------------------------------------------------------------------
+    async def send(self, payload: dict[str, Any]) -> Exchange:
+        return (await self._live().send_interactions(payload))[0]
 
-    async def command(self, line: str, *, user: str = "member", channel: Where = "general",
+    async def command(self, line: str, *, user: str = "member", channel: str = "general",
                       focused: str | None = None, force: bool = False, **options: Any) -> Exchange:
-        """Invoke `/name [group] [sub]` with options, as a member's Discord client would.
-
-        `force` sends the values as given, past the checks the client makes (types, ranges, lengths,
-        choices, required options), as a modified client or a stale registration could."""
-        path = line.strip().lstrip("/").split()
+        """`/name [group] [sub]` with options as a member's client sends them: `command("/character", name="baek")`,
+        members by name, roles and channels by name or id; `force` sends past the `option_checks`."""
+        path, where = line.strip().lstrip("/").split(), self.channels[channel]
         command = self.command_by_name(path[0])
-        target = self.channel(channel)
-        data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": wire.CHAT_INPUT}
-        data["options"] = self._wire_options(command, path, options, focused, force, data, target)
-        if "guild_id" in command:
-            data["guild_id"] = command["guild_id"]
+        data = {k: command[k] for k in ("id", "name", "guild_id") if k in command} | {"type": wire.CHAT_INPUT}
+        data["options"] = self._options(command, path, options, focused, force, data, where)
         kind = wire.AUTOCOMPLETE_INTERACTION if focused else wire.APPLICATION_COMMAND
-        return await self.send_interaction(self._interaction(kind, user, target, data))
+        return await self.send(self.interaction(kind, user, where, data))
 
     async def autocomplete(self, line: str, option: str, typed: str, **others: Any) -> Exchange:
+        """What the bot suggests while a member types `typed` into `option` (`others`: as for `command`)."""
         return await self.command(line, focused=option, **{option: typed}, **others)
 
-    async def message_command(self, name: str, target: Message, *, user: str = "moderator") -> Exchange:
-        """Apps > `name` on a message (a registered message context-menu command)."""
-        command = self.command_by_name(name, wire.MESSAGE_COMMAND)
-        data = {"id": command["id"], "name": name, "type": wire.MESSAGE_COMMAND, "target_id": str(target.id),
-                "resolved": {"messages": {str(target.id): target.payload()}}}
-        if "guild_id" in command:
-            data["guild_id"] = command["guild_id"]
-        channel = self.channel_by_id(target.channel_id)
-        return await self.send_interaction(self._interaction(wire.APPLICATION_COMMAND, user, channel, data))
-
-    def _wire_options(self, command: dict[str, Any], path: list[str], values: dict[str, Any], focused: str | None,
-                      force: bool, data: dict[str, Any], channel: Channel) -> list[dict[str, Any]]:
-        """Options as Discord's client sends them; refuses what the client would refuse to send."""
-        level = command.get("options") or []
+    def _options(self, command: dict[str, Any], path: list[str], values: dict[str, Any], focused: str | None,
+                 force: bool, data: dict[str, Any], channel: Channel) -> list[dict[str, Any]]:
+        """Options as Discord's client sends them, nested under their subcommand and group."""
+        where, level = "/" + " ".join(path), command.get("options") or []
         for name in path[1:]:
             nested = (wire.SUBCOMMAND, wire.SUBCOMMAND_GROUP)
-            found = next((o for o in level if o["name"] == name and o["type"] in nested), None)
-            if found is None:
-                raise AssertionError(f"/{' '.join(path)}: no registered subcommand {name!r}")
+            if (found := next((o for o in level if o["name"] == name and o["type"] in nested), None)) is None:
+                raise AssertionError(f"{where}: no registered subcommand {name!r}")
             level = found.get("options") or []
-        leaf: list[dict[str, Any]] = []
+        options: list[dict[str, Any]] = []
         for name, value in values.items():
-            spec = next((o for o in level if o["name"] == name), None)
-            if spec is None:
-                raise AssertionError(f"/{' '.join(path)} has no registered option {name!r}")
-            option: dict[str, Any] = {"name": name, "type": spec["type"], "value": value}
-            if name == focused:
-                option["focused"] = True
-                option["value"] = str(value)  # Discord sends what is typed so far, as a string
+            if (spec := next((o for o in level if o["name"] == name), None)) is None:
+                raise AssertionError(f"{where} has no registered option {name!r}")
+            if name == focused:  # Discord sends what is typed so far, as a string
+                options.append({"name": name, "type": spec["type"], "value": str(value), "focused": True})
             else:
-                option["value"] = self._resolve(spec, value, path, data, channel, force)
-                if not force:
-                    _client_would_send(spec, option["value"], path)
-            leaf.append(option)
-        missing = [o["name"] for o in level if o.get("required") and o["name"] not in values]
-        if missing and focused is None and not force:
-            raise AssertionError(f"/{' '.join(path)}: the client requires {missing}")
-        wire_options = leaf
+                sent = self._value(spec, value, f"{where} {name}", data, channel, force)
+                options.append({"name": name, "type": spec["type"], "value": sent})
+        problems = [p for check in self.discord.option_checks for p in check(where, level, options)]
+        if problems and not force:
+            raise AssertionError("the client would not send this:\n" + "\n".join(problems))
         for depth in range(len(path) - 1, 0, -1):
             kind = wire.SUBCOMMAND if depth == len(path) - 1 else wire.SUBCOMMAND_GROUP
-            wire_options = [{"name": path[depth], "type": kind, "options": wire_options}]
-        return wire_options
+            options = [{"name": path[depth], "type": kind, "options": options}]
+        return options
 
-    def _resolve(self, spec: dict[str, Any], value: Any, path: list[str], data: dict[str, Any], channel: Channel,
-                 force: bool) -> Any:
-        """A user, role or channel option as Discord sends it: its id, the object in `data.resolved`.
-        Users go by name (`member="helper"`), roles and channels by id, channels also by name."""
+    def _value(self, spec: dict[str, Any], value: Any, where: str, data: dict[str, Any], channel: Channel,
+               force: bool) -> Any:
+        """Typed text as the option's type; a member, role or channel as its id, the object in `data.resolved`."""
         kind = spec["type"]
-        if kind not in (wire.USER, wire.CHANNEL, wire.ROLE, wire.MENTIONABLE):
+        if kind in TYPED and isinstance(value, str):
+            try:
+                return TYPED[kind][0](value)
+            except (ValueError, KeyError):
+                if force:
+                    return value
+                raise AssertionError(f"{where}: {value!r} is not {TYPED[kind][1]}") from None
+        if kind not in NAMED:
             return value
-        guild = self.guilds[channel.guild_id]
-        resolved = data.setdefault("resolved", {})
-        user = value if isinstance(value, User) else self.users.get(value) if isinstance(value, str) else None
-        if user is not None and kind in (wire.USER, wire.MENTIONABLE):
+        guild, resolved, name = self.discord.guilds[channel.guild_id], data.setdefault("resolved", {}), str(value)
+        user = self.discord.users.get(name.lstrip("@")) if kind in (wire.USER, wire.MENTIONABLE) else None
+        if user is not None:
             resolved.setdefault("users", {})[str(user.id)] = user.user()
-            member = {k: v for k, v in user.member().items() if k != "user"}
-            resolved.setdefault("members", {})[str(user.id)] = member
+            resolved.setdefault("members", {})[str(user.id)] = {k: v for k, v in user.member().items() if k != "user"}
             return str(user.id)
-        found = value if isinstance(value, Channel) else next(
-            (c for c in guild.channels.values() if str(value) in (c.name, str(c.id))), None)
+        found = next((c for c in guild.channels.values() if name.lstrip("#") in (c.name, str(c.id))), None)
         if kind == wire.CHANNEL and found is not None:
             resolved.setdefault("channels", {})[str(found.id)] = {**found.payload(), "permissions": str(EVERYONE)}
             return str(found.id)
-        if kind in (wire.ROLE, wire.MENTIONABLE) and (role := guild.role(int(value) if str(value).isdigit() else 0)):
+        role = next((r for r in guild.roles() if name.lstrip("@").casefold() in (r["name"].casefold(), r["id"])), None)
+        if kind in (wire.ROLE, wire.MENTIONABLE) and role is not None:
             resolved.setdefault("roles", {})[role["id"]] = role
             return role["id"]
         if force:
             return value
-        raise AssertionError(f"/{' '.join(path)} {spec['name']}: no such member, role or channel: {value!r}")
-
-    # -- components and messages ----------------------------------------------------------------------------
+        raise AssertionError(f"{where}: no {NAMED[kind]} {value!r}")
 
     async def press(self, message: Message, button: str | int, *, user: str = "member",
                     force: bool = False) -> Exchange:
-        """Click a button on a message Discord holds, by label, custom_id or 1-based position.
-        `force` clicks a disabled one, as a client that hasn't received the edit yet would."""
-        return await self.send_interaction(self._click(message, button, user, force))
+        """Click a button by label, custom_id or 1-based position (`force`: a disabled one, as a stale client)."""
+        return await self.send(self.click(message, button, user, force))
 
-    def _click(self, message: Message, button: str | int, user: str, force: bool) -> dict[str, Any]:
+    def click(self, message: Message, button: str | int, user: str = "member", force: bool = False) -> dict[str, Any]:
+        """The INTERACTION_CREATE a click on `button` sends (see `press`)."""
         buttons = message.buttons()
-        if isinstance(button, int):
-            target = buttons[button - 1]
-        else:
-            matches = [b for b in buttons if button in (b.get("label"), b.get("custom_id"))]
-            if not matches:
-                raise AssertionError(f"no button {button!r}; the message has {[b.get('label') for b in buttons]}")
-            target = matches[0]
-        if target.get("disabled") and not force:
+        matches = [buttons[button - 1]] if isinstance(button, int) else [
+            b for b in buttons if button in (b.get("label"), b.get("custom_id"))]
+        if not matches:
+            raise AssertionError(f"no button {button!r}; the message has {[b.get('label') for b in buttons]}")
+        if matches[0].get("disabled") and not force:
             raise AssertionError(f"button {button!r} is disabled; Discord's client won't send the click")
-        return self._component(message, {"custom_id": target["custom_id"], "component_type": wire.BUTTON}, user)
+        return self._component(message, {"custom_id": matches[0]["custom_id"], "component_type": wire.BUTTON}, user)
 
     async def choose(self, message: Message, values: list[str], *, user: str = "member") -> Exchange:
+        """Pick `values` in the message's (first) select menu."""
         select = message.selects()[0]
         data = {"custom_id": select["custom_id"], "component_type": select["type"], "values": values}
-        return await self.send_interaction(self._component(message, data, user))
+        return await self.send(self._component(message, data, user))
 
     def _component(self, message: Message, data: dict[str, Any], user: str) -> dict[str, Any]:
-        payload = self._interaction(wire.COMPONENT, user, self.channel_by_id(message.channel_id), data)
-        payload["message"] = message.payload()
-        self._pressed[payload["token"]] = message
-        return payload
+        channel = self.discord.channel_by_id(message.channel_id)
+        assert channel is not None, f"message {message.id} is in no channel of the fake Discord"
+        return {**self.interaction(wire.COMPONENT, user, channel, data), "message": message.payload()}
 
-    async def post(self, content: str, *, user: str = "member", channel: Where = "general",
+    async def post(self, content: str, *, user: str = "member", channel: str = "general",
                    attachments: list[dict[str, Any]] | None = None) -> Message:
-        """A member writes a message: Discord stores it and, to a bot with the guild-messages intent, sends
-        MESSAGE_CREATE (carrying the text only with the message-content intent, as on Discord). What the
-        bot did in answer is the message's `exchange`."""
-        author, target = self.users[user], self.channel(channel)
-        message = Message(snowflake(), target.id, target.guild_id, content=content, author=author,
+        """A member writes a message: Discord stores it and, to a bot with the guild-messages intent, sends it (the
+        text only with the message-content intent); what the bot did in answer is its `exchange`."""
+        fake, where, author = self._live(), self.channels[channel], self.discord.users[user]
+        message = Message(snowflake(), where.id, where.guild_id, content=content, author=author,
                           attachments=attachments or [])
-        self.messages[message.id] = message
-        data = message.payload()
-        data["member"] = {k: v for k, v in author.member().items() if k not in ("user", "permissions")}
-        intents = self.session.intents if self.session else 0
+        fake.messages[message.id] = message
+        member = {k: v for k, v in author.member().items() if k not in ("user", "permissions")}
+        data = {**message.payload(), "member": member}
+        intents = fake.session.intents if fake.session else 0
         if not intents & wire.MESSAGE_CONTENT:
             data["content"] = ""
-        key, start, baseline = f"message-{message.id}", len(self.requests), asyncio.all_tasks()
-        self._collecting[key] = []
-        sent_at = time.monotonic()
-        try:
-            if intents & wire.GUILD_MESSAGES:
-                await self.dispatch("MESSAGE_CREATE", data)
-                await self.barrier()
-                await _settle(baseline)
-        finally:
-            message.exchange = Exchange(data, self.requests[start:], self._collecting.pop(key), sent_at)
+        message.exchange = Exchange(data)
+        if intents & wire.GUILD_MESSAGES:
+            await fake._send("MESSAGE_CREATE", [message.exchange], answered=False)
         return message
 
-    # -- interactions ---------------------------------------------------------------------------------------
+    async def settle(self, since: set[asyncio.Task[Any]]) -> None:
+        """Wait until the bot's work started since `since` is done, or idle (a game's clock, a view's click)."""
+        await self._live().flush()
+        await settle_tasks(since, handlers_only=False)
 
-    async def send_interaction(self, payload: dict[str, Any], *, patience: float = 5.0) -> Exchange:
-        """Send INTERACTION_CREATE over the websocket; return once the bot has answered and gone quiet."""
-        token = payload["token"]
+
+class FakeDiscord(Client, DiscordServer):
+    """Start with `await FakeDiscord().start()`; point discord.py at `api_base` and `gateway_url`. `checks`
+    see each request and `option_checks` each command a client sends (without, it takes what Discord parses)."""
+
+    def __init__(self, checks: Iterable[RequestCheck] = (), option_checks: Iterable[OptionCheck] = ()) -> None:
+        super().__init__(checks)
+        self.option_checks = list(option_checks)
+        self.discord, self.fake_guild, self.channels = self, self.guild, self.guild.channels
+
+    async def send_interactions(self, *payloads: dict[str, Any]) -> list[Exchange]:
+        """Send each INTERACTION_CREATE before the bot answers any (its handlers may interleave); return once all
+        are answered and the bot is quiet."""
+        exchanges = [Exchange(payload) for payload in payloads]
+        self.exchanges.update((exchange.interaction["token"], exchange) for exchange in exchanges)
+        await self._send("INTERACTION_CREATE", exchanges, answered=True)
+        return exchanges
+
+    async def _send(self, event: str, exchanges: list[Exchange], answered: bool) -> None:
+        """Dispatch the events, wait for each callback (or, not `answered`, for the bot to read them) and the
+        handlers; each exchange then holds the requests the bot sent."""
         start, baseline = len(self.requests), asyncio.all_tasks()
-        self._expect(payload)
         try:
-            await self.dispatch("INTERACTION_CREATE", payload)
-            await self._answer(token, patience, start)
-            await _settle(baseline)
+            for exchange in exchanges:
+                exchange.sent_at = time.monotonic()
+                await self.dispatch(event, exchange.interaction)
+            for token in [exchange.interaction["token"] for exchange in exchanges] if answered else ():
+                try:
+                    await self.wait_for(lambda r, t=token: r.path.endswith(f"/{t}/callback"), since=start)
+                except TimeoutError:
+                    raise AssertionError(f"the bot did not answer interaction {token} within 5 s") from None
+            if not answered:
+                await self.barrier()
+            await settle_tasks(baseline)
         finally:
-            messages = self._collecting.pop(token)
-        return Exchange(payload, self.requests[start:], messages, self._sent_at[token])
-
-    def _expect(self, payload: dict[str, Any]) -> None:
-        token = payload["token"]
-        self._interactions[token] = payload
-        self._collecting[token] = []
-        self._sent_at[token] = time.monotonic()
-
-    async def _answer(self, token: str, patience: float, since: int) -> Recorded:
-        try:
-            return await self.wait_for(lambda r: r.path.endswith(f"/{token}/callback"), patience=patience,
-                                       since=since)
-        except TimeoutError:
-            raise AssertionError(f"the bot did not answer interaction {token} within {patience} s") from None
-
-    async def press_all(self, message: Message, clicks: list[tuple[str, str | int]]) -> dict[str, list[Recorded]]:
-        """Many members click at the same instant: every INTERACTION_CREATE is sent before the bot answers
-        any, so its handlers really interleave. `clicks` is (user, button) pairs, buttons as in `press`;
-        returns each user's requests (their interaction callbacks and follow-ups), in order."""
-        start, baseline = len(self.requests), asyncio.all_tasks()
-        tokens: dict[str, str] = {}
-        try:
-            for user, button in clicks:
-                payload = self._click(message, button, user, force=False)
-                tokens[payload["token"]] = user
-                self._expect(payload)
-                await self.dispatch("INTERACTION_CREATE", payload)
-            for token in tokens:
-                await self._answer(token, 5.0, start)
-            await _settle(baseline)
-        finally:
-            for token in tokens:
-                self._collecting.pop(token, None)
-        by_user: dict[str, list[Recorded]] = {user: [] for user in tokens.values()}
-        for request in self.requests[start:]:
-            if request.token in tokens:
-                by_user[tokens[request.token]].append(request)
-        return by_user
-
-    def answered_in(self, exchange: Exchange) -> float:
-        """Seconds from sending INTERACTION_CREATE to receiving its callback (Discord allows 3)."""
-        return self._answered[exchange.interaction["token"]]
+            for exchange in exchanges:
+                exchange.requests = self.requests[start:]
 
     async def wait_for(self, predicate: Callable[[Recorded], bool], *, patience: float = 5.0,
                        since: int = 0) -> Recorded:
         """The first request (from index `since`) matching `predicate`, waiting for it if needed."""
-
-        def found() -> Recorded | None:
-            return next((r for r in self.requests[since:] if predicate(r)), None)
-
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: found() is not None), patience)
-        result = found()
-        assert result is not None
-        return result
-
-    async def settle(self, idle: float = 0.25, since: set[asyncio.Task[Any]] | None = None) -> None:
-        """Wait until the bot's work (the tasks started since `since`: handlers, view timeouts, games) is
-        done, or has done nothing for `idle` seconds (a game waiting for its clock, a view for a click)."""
-        await self.flush()
-        await _settle(since or set(), idle, handlers_only=False)
-
-    def all_problems(self) -> list[str]:
-        """Everything Discord would refuse or members would notice: payloads over a limit, pinging
-        messages, interactions answered late or never, requests to routes Discord doesn't have."""
-        late = limits.INITIAL_RESPONSE_SECONDS
-        problems = [f"{r.method} {r.path}: {p}" for r in self.requests for p in r.problems()]
-        problems += [p for r in self.requests for p in payload_limits.check_no_pings(r.method, r.path, r.body)]
-        problems += [f"interaction {token} answered after {seconds:.2f} s (Discord allows {late:.0f})"
-                     for token, seconds in self._answered.items() if seconds >= late]
-        problems += [f"interaction {token} never answered" for token in self._interactions
-                     if token not in self._answered]
-        problems += [f"{r.method} {r.path}: a route the fake Discord doesn't serve" for r in self.unknown_routes]
-        return problems
+            await asyncio.wait_for(self._changed.wait_for(lambda: any(map(predicate, self.requests[since:]))), patience)
+        return next(r for r in self.requests[since:] if predicate(r))
 
 
-def _client_would_send(spec: dict[str, Any], value: Any, path: list[str]) -> None:
-    where = f"/{' '.join(path)} {spec['name']}"
-    kind = spec["type"]
-    if kind in (wire.USER, wire.CHANNEL, wire.ROLE, wire.MENTIONABLE):
-        return  # resolved to something that exists, or refused, by `_resolve`
-    expected = {wire.STRING: str, wire.INTEGER: int, wire.BOOLEAN: bool, wire.NUMBER: (int, float)}.get(kind)
-    if expected is None:
-        raise AssertionError(f"{where}: option type {kind} is not supported by the fake client")
-    if not isinstance(value, expected) or (kind in (wire.INTEGER, wire.NUMBER) and isinstance(value, bool)):
-        raise AssertionError(f"{where}: {value!r} is not a valid value of type {kind}")
-    if spec.get("choices") and value not in [c["value"] for c in spec["choices"]]:
-        raise AssertionError(f"{where}: {value!r} is not one of the choices")
-    if ("min_value" in spec and value < spec["min_value"]) or ("max_value" in spec and value > spec["max_value"]):
-        raise AssertionError(f"{where}: {value!r} is outside the range the client allows")
-    longest = spec.get("max_length", limits.STRING_OPTION_LENGTH)
-    if kind == wire.STRING and not spec.get("min_length", 0) <= len(value) <= longest:
-        raise AssertionError(f"{where}: {len(value)} characters is outside the length the client allows")
-
-
-# discord.py's names for the tasks it runs a bot's handlers in: app commands, component and modal
-# callbacks, view timeouts, dynamic items, and event listeners.
-_BOT_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
-# Besides those, the bot's work is the tasks it names itself (a trivia game); unnamed ones are plumbing
-# (a view's timer, this process's HTTP server's connections), and the bot's connection lasts.
-_UNNAMED = re.compile(r"Task-\d+")
+# discord.py's names for the tasks it runs a bot's handlers in (commands, views, listeners). Besides those,
+# the bot's work is the tasks it names (a trivia game); unnamed ones are plumbing, and its connection lasts.
+BOT_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
 CONNECTION_TASK = "simulated-bot-connection"
 
 
-def _counts(task: asyncio.Task[Any], handlers_only: bool) -> bool:
-    name = task.get_name()
-    if name.startswith(_BOT_TASKS):
-        return True
-    return not handlers_only and name != CONNECTION_TASK and not _UNNAMED.fullmatch(name)
+async def settle_tasks(baseline: set[asyncio.Task[Any]], idle: float = 0.25, *, handlers_only: bool = True) -> None:
+    """Wait for the tasks started since `baseline` (only discord.py's handlers, if `handlers_only`), or until
+    none has finished for `idle` seconds (they sit waiting: a game's clock, `view.wait()`)."""
 
+    def counts(name: str) -> bool:
+        return name.startswith(BOT_TASKS) or not (handlers_only or name == CONNECTION_TASK
+                                                  or re.fullmatch(r"Task-\d+", name))
 
-async def _settle(baseline: set[asyncio.Task[Any]], idle: float = 0.25, *, handlers_only: bool = True) -> None:
-    """Wait for the tasks started since `baseline` (only discord.py's handler tasks: command invokers,
-    view callbacks, event listeners, unless not `handlers_only`) to finish; stop early once none has
-    finished for `idle` seconds (they sit waiting: a game's clock, `view.wait()`)."""
     current = asyncio.current_task()
     while True:
         await asyncio.sleep(0)
         pending = [t for t in asyncio.all_tasks() if t not in baseline and t is not current and not t.done()
-                   and _counts(t, handlers_only)]
-        if not pending:
-            return
-        done, _ = await asyncio.wait(pending, timeout=idle)
-        if not done:
+                   and counts(t.get_name())]
+        if not pending or not (await asyncio.wait(pending, timeout=idle))[0]:
             return

@@ -1,5 +1,4 @@
-"""What the fake Discord holds (users, guilds, channels, messages) and what it records (requests, and
-the exchange of requests that answered one gateway event), with the JSON Discord would send for each."""
+"""What the fake Discord holds and records (requests, and the exchange answering an event), as Discord's JSON."""
 
 from __future__ import annotations
 
@@ -10,39 +9,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.simulator import payload_limits, wire
+from bot.simulator import wire
 
-TOKEN = "e2e.dummy.token"
-APPLICATION_ID = 110_000_000_000_000_001
-BOT_USER_ID = APPLICATION_ID
-GUILD_ID = 210_000_000_000_000_001
-MODERATOR_ROLE_ID = 310_000_000_000_000_001  # the first guild's "Spoiler Police" role
-BOT_ROLE_ID = 310_000_000_000_000_002  # the managed role Discord gives the bot when it is invited
-EVERYONE = wire.VIEW_CHANNEL | wire.SEND_MESSAGES | wire.READ_MESSAGE_HISTORY | wire.USE_APPLICATION_COMMANDS
-MODERATOR = EVERYONE | wire.MANAGE_GUILD | wire.MANAGE_MESSAGES
-BOT_PERMISSIONS = 274878000128  # what the invite asks for (see bot/cli.py)
-
-_ids = itertools.count(910_000_000_000_000_000)
-
-
-def snowflake() -> int:
-    return next(_ids)
+snowflake = itertools.count(910_000_000_000_000_000).__next__  # a new id
 
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-def bot_user() -> dict[str, Any]:
-    return {"id": str(BOT_USER_ID), "username": "Golden Hour", "discriminator": "0", "avatar": None,
-            "global_name": None, "bot": True}
+def bot_user(**extra: Any) -> dict[str, Any]:
+    return {"id": str(wire.BOT_USER_ID), "username": "Golden Hour", "discriminator": "0", "avatar": None,
+            "global_name": None, "bot": True, **extra}
 
 
 @dataclass
 class User:
     id: int
     name: str
-    permissions: int = EVERYONE  # what Discord computes for the member in a channel (no overwrites here)
+    permissions: int = wire.EVERYONE  # what Discord computes for the member in a channel (no overwrites here)
     roles: list[int] = field(default_factory=list)
 
     def user(self) -> dict[str, Any]:
@@ -56,21 +41,16 @@ class User:
 
 @dataclass
 class Channel:
+    """A text channel."""
+
     id: int
     name: str
     guild_id: int
-    parent_id: int | None = None  # set for a thread
 
     def payload(self) -> dict[str, Any]:
-        common = {"id": str(self.id), "guild_id": str(self.guild_id), "name": self.name, "rate_limit_per_user": 0,
-                  "last_message_id": None, "flags": 0}
-        if self.parent_id is None:
-            return {**common, "type": wire.TEXT_CHANNEL, "position": 0, "permission_overwrites": [], "nsfw": False,
-                    "parent_id": None, "topic": None}
-        return {**common, "type": wire.PUBLIC_THREAD, "parent_id": str(self.parent_id), "owner_id": str(BOT_USER_ID),
-                "message_count": 0, "member_count": 1,
-                "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "archive_timestamp": now(),
-                                    "locked": False}}
+        return {"id": str(self.id), "guild_id": str(self.guild_id), "name": self.name, "type": 0, "position": 0,
+                "parent_id": None, "topic": None, "nsfw": False, "permission_overwrites": [], "rate_limit_per_user": 0,
+                "last_message_id": None, "flags": 0}
 
 
 @dataclass
@@ -80,40 +60,25 @@ class Guild:
     owner_id: int
     moderator_role_id: int
     channels: dict[str, Channel] = field(default_factory=dict)
-    bot_permissions: int = BOT_PERMISSIONS  # the bot's managed role
-    bot_role_id: int = BOT_ROLE_ID
+    bot_permissions: int = wire.BOT_PERMISSIONS  # the bot's managed role
+    bot_role_id: int = wire.BOT_ROLE_ID
 
     def roles(self) -> list[dict[str, Any]]:
-        role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
-        return [{**role, "id": str(self.id), "name": "@everyone", "permissions": str(EVERYONE), "position": 0},
-                {**role, "id": str(self.moderator_role_id), "name": "Spoiler Police", "permissions": "0",
-                 "position": 1},
+        role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0, "permissions": "0"}
+        return [{**role, "id": str(self.id), "name": "@everyone", "permissions": str(wire.EVERYONE), "position": 0},
+                {**role, "id": str(self.moderator_role_id), "name": "Spoiler Police", "position": 1},
                 {**role, "id": str(self.bot_role_id), "name": "Golden Hour", "position": 2, "managed": True,
-                 "permissions": str(self.bot_permissions), "tags": {"bot_id": str(BOT_USER_ID)}}]
-
-    def role(self, role_id: int) -> dict[str, Any] | None:
-        return next((r for r in self.roles() if r["id"] == str(role_id)), None)
-
-    @property
-    def app_permissions(self) -> int:
-        """The bot's permissions in a channel, as interactions carry them: @everyone's and its role's."""
-        return EVERYONE | self.bot_permissions
+                 "permissions": str(self.bot_permissions), "tags": {"bot_id": str(wire.BOT_USER_ID)}}]
 
     def payload(self, members: int) -> dict[str, Any]:
         """GUILD_CREATE's data."""
         me = {"user": bot_user(), "roles": [str(self.bot_role_id)], "joined_at": now(), "deaf": False, "mute": False,
               "flags": 0}
-        channels = [c.payload() for c in self.channels.values() if c.parent_id is None]
-        threads = [c.payload() for c in self.channels.values() if c.parent_id is not None]
-        return {
-            "id": str(self.id), "name": self.name, "owner_id": str(self.owner_id), "icon": None, "unavailable": False,
-            "large": False, "joined_at": now(), "roles": self.roles(), "channels": channels, "threads": threads,
-            "members": [me], "member_count": members + 1, "voice_states": [], "presences": [], "emojis": [],
-            "stickers": [], "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
-            "features": [], "verification_level": 0, "default_message_notifications": 0,
-            "explicit_content_filter": 0, "mfa_level": 0, "premium_tier": 0, "preferred_locale": "en-US",
-            "nsfw_level": 0, "afk_timeout": 300, "system_channel_flags": 0,
-        }
+        channels = [c.payload() for c in self.channels.values()]  # what discord.py reads; it defaults the rest
+        return {"id": str(self.id), "name": self.name, "owner_id": str(self.owner_id), "unavailable": False,
+                "joined_at": now(), "roles": self.roles(), "members": [me], "member_count": members + 1,
+                "channels": [c for c in channels if c["type"] != wire.PUBLIC_THREAD],
+                "threads": [c for c in channels if c["type"] == wire.PUBLIC_THREAD], "features": []}
 
 
 @dataclass
@@ -127,8 +92,6 @@ class Message:
     embeds: list[dict[str, Any]] = field(default_factory=list)
     components: list[dict[str, Any]] = field(default_factory=list)
     flags: int = 0
-    token: str | None = None  # the interaction that created it
-    original: bool = False  # the interaction's original response
     deleted: bool = False
     author: User | None = None  # None: the bot
     allowed_mentions: dict[str, Any] | None = None
@@ -139,14 +102,13 @@ class Message:
     def ephemeral(self) -> bool:
         return bool(self.flags & wire.EPHEMERAL)
 
-    def apply(self, body: dict[str, Any]) -> None:
-        for key in ("content", "embeds", "components"):
+    def apply(self, body: dict[str, Any]) -> Message:
+        for key, empty in (("content", ""), ("embeds", []), ("components", [])):
             if key in body:
-                setattr(self, key, body[key] or ([] if key != "content" else ""))
-        if body.get("flags") is not None:
-            self.flags = body["flags"]
-        if "allowed_mentions" in body:
-            self.allowed_mentions = body["allowed_mentions"]
+                setattr(self, key, body[key] or empty)
+        self.flags = self.flags if body.get("flags") is None else body["flags"]
+        self.allowed_mentions = body.get("allowed_mentions", self.allowed_mentions)
+        return self
 
     def buttons(self) -> list[dict[str, Any]]:
         return [c for c in walk(self.components) if c.get("type") == wire.BUTTON]
@@ -155,7 +117,7 @@ class Message:
         return [c for c in walk(self.components) if c.get("type") in wire.SELECT_TYPES]
 
     def text(self) -> str:
-        """Everything a member can read in the message, flattened (for assertions and the console)."""
+        """Everything a member can read in the message, flattened (for assertions)."""
         parts = [self.content]
         for embed in self.embeds:
             parts += [embed.get("title", ""), embed.get("description", "")]
@@ -190,39 +152,43 @@ class Recorded:
     at: float = field(default_factory=time.monotonic)
     status: int = 0
     message: Message | None = None  # the message this request created or edited, as Discord holds it
-
-    def problems(self) -> list[str]:
-        return payload_limits.check_request(self.method, self.path, self.body)
+    problems: list[str] = field(default_factory=list)  # why Discord refused it (the fake's `checks`)
 
     @property
     def token(self) -> str | None:
-        """The interaction token of a callback or webhook request."""
+        """The interaction token of a callback or webhook request (None: a channel's or the bot's own)."""
         parts = self.path.strip("/").split("/")
         return parts[2] if len(parts) > 2 and parts[0] in ("interactions", "webhooks") else None
 
 
 @dataclass
 class Exchange:
-    """Everything the bot sent Discord in answer to one gateway event."""
+    """Everything the bot sent Discord in answer to one gateway event (an interaction, a member's message)."""
 
-    interaction: dict[str, Any]
-    requests: list[Recorded]
-    messages: list[Message]  # created or edited, in order
-    sent_at: float
+    interaction: dict[str, Any]  # the event's data
+    sent_at: float = field(default_factory=time.monotonic)
+    requests: list[Recorded] = field(default_factory=list)  # from the event on, filled once the bot is quiet
+    answered_in: float | None = None  # seconds from INTERACTION_CREATE to its callback (Discord allows 3)
+    original: Message | None = None  # the interaction's original response (webhooks' @original)
 
     @property
     def callback(self) -> Recorded:
-        for request in self.requests:
-            if request.path.endswith("/callback"):
-                return request
-        raise AssertionError(f"the bot never answered the interaction; it sent {self.requests}")
+        if (found := next((r for r in self.requests if r.path.endswith("/callback")), None)) is None:
+            raise AssertionError(f"the bot never answered the interaction; it sent {self.requests}")
+        return found
+
+    @property
+    def messages(self) -> list[Message]:
+        """What the bot showed in answer, created or edited, in order: for this interaction, or in a channel."""
+        own = self.interaction.get("token")
+        return [r.message for r in self.requests if r.message is not None and r.token in (None, own)]
 
     @property
     def message(self) -> Message:
         """The message a member sees as the answer (the last one created or edited)."""
-        if not self.messages:
+        if not (messages := self.messages):
             raise AssertionError(f"the bot showed no message; it sent {self.requests}")
-        return self.messages[-1]
+        return messages[-1]
 
     @property
     def choices(self) -> list[dict[str, Any]]:
@@ -231,8 +197,9 @@ class Exchange:
         assert body["type"] == wire.AUTOCOMPLETE, body
         return body["data"]["choices"]
 
+    @property
     def problems(self) -> list[str]:
-        return [p for r in self.requests for p in r.problems()]
+        return [p for r in self.requests for p in r.problems]
 
     def text(self) -> str:
         return "\n".join(m.text() for m in self.messages)

@@ -1,48 +1,31 @@
-"""The fake Discord's REST API on 127.0.0.1, over real HTTP, and the state Discord keeps (guilds,
-channels, users, messages, registered commands); its gateway websocket is in gateway.py.
+"""The fake Discord on 127.0.0.1 (REST over real HTTP, the gateway websocket) and the state it keeps.
 
-discord.py logs in over HTTP and answers interactions with HTTP requests, recorded exactly as Discord
-would receive them. What Discord itself enforces and matters for a bot is enforced too: the token on
-every bot route, one callback per interaction (a second one is 400 / 40060), follow-ups only after a
-callback, messages only in channels that exist, and the documented payload limits (a payload over a
-limit is 400 / 50035, as on Discord).
-
-What members do in their Discord client (slash commands, clicks, messages) is in fake_discord.py.
-"""
+It enforces what Discord does and matters for a bot: the token, one callback per interaction, follow-ups
+only after it, messages only in channels that exist. Discord's payload rules are `checks` its user plugs
+in (the tests: tests/discord_rules); a request they fault is refused with 400 / 50035, as on Discord."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from bot.simulator import wire
-from bot.simulator.command_rules import check_commands
-from bot.simulator.gateway import Gateway
-from bot.simulator.models import (
-    APPLICATION_ID,
-    BOT_ROLE_ID,
-    EVERYONE,
-    GUILD_ID,
-    MODERATOR,
-    MODERATOR_ROLE_ID,
-    TOKEN,
-    Channel,
-    Guild,
-    Message,
-    Recorded,
-    User,
-    bot_user,
-    snowflake,
-)
+from bot.simulator.models import Channel, Exchange, Guild, Message, Recorded, User, bot_user, snowflake
+
+RequestCheck = Callable[[Recorded], list[str]]  # what Discord would refuse a request for ([]: nothing)
+APPLICATION = {"id": str(wire.APPLICATION_ID), "name": "Golden Hour", "description": "", "icon": None,
+               "bot_public": True, "bot_require_code_grant": False, "verify_key": "0" * 64, "flags": 0,
+               "owner": {"id": "1", "username": "operator", "discriminator": "0", "avatar": None}, "team": None}
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:
     # exactly `application/json`: discord.py parses nothing else (aiohttp's json_response adds a charset)
-    return web.Response(body=json.dumps(payload).encode(), status=status,
-                        headers={"Content-Type": "application/json"})
+    return web.Response(body=json.dumps(payload).encode(), status=status, headers={"Content-Type": "application/json"})
 
 
 def error(status: int, code: int, message: str, errors: list[str] | None = None) -> web.Response:
@@ -53,29 +36,51 @@ def error(status: int, code: int, message: str, errors: list[str] | None = None)
     return _json(body, status)
 
 
-class DiscordServer(Gateway):
+class Session:
+    """One gateway connection, speaking zlib-stream when the client asked for it (discord.py does)."""
+
+    def __init__(self, ws: web.WebSocketResponse, compress: str | None) -> None:
+        if compress not in (None, "zlib-stream"):
+            raise ValueError(f"unsupported gateway compression {compress!r}")
+        self.ws, self.deflate = ws, zlib.compressobj() if compress else None
+        self.sequence, self.intents, self.open = 0, 0, True
+
+    async def send(self, op: int, data: Any = None, event: str | None = None) -> None:
+        self.sequence += op == wire.DISPATCH
+        text = json.dumps({"op": op, "d": data} | ({"t": event, "s": self.sequence} if op == wire.DISPATCH else {}))
+        if self.deflate is None:
+            await self.ws.send_str(text)
+        else:  # one shared deflate stream; every message ends with a sync flush (00 00 ff ff)
+            await self.ws.send_bytes(self.deflate.compress(text.encode()) + self.deflate.flush(zlib.Z_SYNC_FLUSH))
+
+
+class DiscordServer:
     """Start with `await server.start()`; point discord.py at `api_base` and `gateway_url`."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, checks: Iterable[RequestCheck] = ()) -> None:
+        self.checks = list(checks)
         self.requests: list[Recorded] = []
         self.messages: dict[int, Message] = {}
         self.registered: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
-        self.fail: Callable[[Recorded], web.Response | None] | None = None  # inject HTTP failures
-        self.watchers: list[Callable[[Message], None]] = []  # told of every message the bot sends or edits
-        self.unknown_routes: list[Recorded] = []
-        self.users = {"member": User(snowflake(), "member"), "moderator": User(snowflake(), "moderator", MODERATOR),
-                      "helper": User(snowflake(), "helper", roles=[MODERATOR_ROLE_ID])}
-        self.guilds: dict[int, Guild] = {}
-        self.add_guild(GUILD_ID, MODERATOR_ROLE_ID)
-        self._interactions: dict[str, dict[str, Any]] = {}  # token -> the INTERACTION_CREATE data
-        self._answered: dict[str, float] = {}  # token -> seconds from dispatch to callback
-        self._pressed: dict[str, Message] = {}  # component interaction token -> the clicked message
-        self._sent_at: dict[str, float] = {}
-        self._collecting: dict[str, list[Message]] = {}  # open exchanges -> messages created or edited
+        self.exchanges: dict[str, Exchange] = {}  # interaction token -> what the bot answered it with
+        self.fail: Callable[[Recorded], web.Response | None] | None = None  # answers some requests with an error
+        self.watchers: list[Callable[[Message], None]] = []  # told of every message the bot shows or edits
+        self.identify: dict[str, Any] | None = None
+        self.gateway_query: dict[str, str] = {}
+        self.heartbeats = self.port = 0
+        self.running = False
+        self.ready = asyncio.Event()  # set once a bot has identified
+        self.sessions: list[Session] = []  # in the order they identified
+        self._pending: list[tuple[str, dict[str, Any]]] = []  # events for the bot, sent before the next one
+        self._changed = asyncio.Condition()  # notified on every request and heartbeat
         self._runner: web.AppRunner | None = None
-
-    # -- lifecycle ------------------------------------------------------------------------------------
+        self.users = {"member": User(snowflake(), "member"),
+                      "moderator": User(snowflake(), "moderator", wire.MODERATOR),
+                      "helper": User(snowflake(), "helper", roles=[wire.MODERATOR_ROLE_ID])}
+        self.guild = Guild(wire.GUILD_ID, "Golden Hour Test Server", self.users["moderator"].id, wire.MODERATOR_ROLE_ID)
+        self.guilds = {self.guild.id: self.guild}  # the first is the bot's test server
+        for name in ("general", "spoilers"):
+            self.add_channel(self.guild, name)
 
     async def start(self) -> DiscordServer:
         app = web.Application()
@@ -83,9 +88,9 @@ class DiscordServer(Gateway):
         app.router.add_route("*", "/api/v10/{tail:.*}", self._serve_rest)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port, self.loop, self.running = self._runner.addresses[0][1], asyncio.get_running_loop(), True
+        self.api_base, self.gateway_url = f"http://127.0.0.1:{self.port}/api/v10", f"ws://127.0.0.1:{self.port}/gateway"
         return self
 
     async def close(self) -> None:
@@ -93,84 +98,94 @@ class DiscordServer(Gateway):
             await session.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
-            self._runner = None
+            self._runner, self.running = None, False
 
-    @property
-    def running(self) -> bool:
-        return self._runner is not None
-
-    @property
-    def api_base(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v10"
-
-    # -- what Discord holds -----------------------------------------------------------------------------
-
-    @property
-    def guild(self) -> Guild:
-        """The first guild (the bot's test server)."""
-        return self.guilds[GUILD_ID]
-
-    @property
-    def channels(self) -> dict[str, Channel]:
-        return self.guild.channels
-
-    def add_guild(self, guild_id: int | None = None, moderator_role_id: int | None = None) -> Guild:
-        """A server the bot is in, with #general and #spoilers; a connected bot receives GUILD_CREATE."""
-        first = not self.guilds
-        guild = Guild(guild_id or snowflake(), "Golden Hour Test Server" if first else "Another Server",
-                      self.users["moderator"].id, moderator_role_id or snowflake(),
-                      bot_role_id=BOT_ROLE_ID if first else snowflake())
-        for name in ("general", "spoilers"):
-            guild.channels[name] = Channel(snowflake(), name, guild.id)
-        self.guilds[guild.id] = guild
-        self.queue_event("GUILD_CREATE", guild.payload(len(self.users)))
-        return guild
-
-    def add_channel(self, guild: Guild, name: str, *, parent: str | None = None) -> Channel:
-        """A new text channel, or a thread of the channel `parent`; a connected bot is told."""
-        channel = Channel(snowflake(), name, guild.id, guild.channels[parent].id if parent else None)
-        guild.channels[name] = channel
-        self.queue_event("THREAD_CREATE" if parent else "CHANNEL_CREATE",
-                         {**channel.payload(), "newly_created": True} if parent else channel.payload())
+    def add_channel(self, guild: Guild, name: str) -> Channel:
+        """A new text channel; a connected bot hears of it."""
+        channel = guild.channels[name] = Channel(snowflake(), name, guild.id)
+        self.queue_event("CHANNEL_CREATE", channel.payload())
         return channel
 
-    def add_user(self, name: str, permissions: int | None = None, roles: list[int] | None = None) -> User:
-        user = User(snowflake(), name, EVERYONE if permissions is None else permissions, roles or [])
-        self.users[name] = user
-        return user
+    def channel_by_id(self, channel_id: int) -> Channel | None:
+        return next((c for g in self.guilds.values() for c in g.channels.values() if c.id == channel_id), None)
 
-    def set_bot_permissions(self, guild: Guild, permissions: int) -> None:
-        """What the bot's managed role allows (by default what the invite asks for); a connected bot
-        receives GUILD_ROLE_UPDATE, and interactions carry the new `app_permissions`."""
-        guild.bot_permissions = permissions
-        role = guild.role(guild.bot_role_id)
-        self.queue_event("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role})
-
-    def channel_by_id(self, channel_id: int) -> Channel:
-        for guild in self.guilds.values():
-            for channel in guild.channels.values():
-                if channel.id == channel_id:
-                    return channel
-        raise AssertionError(f"no channel {channel_id} on the fake Discord")
-
-    def register(self, commands: list[dict[str, Any]], guild_id: int | None = None) -> list[dict[str, Any]]:
-        """Commands as registered earlier (by a past sync), without the bot asking now; checked as a PUT is."""
-        if problems := check_commands(commands):
+    def register(self, commands: list[dict[str, Any]]) -> None:
+        """Commands registered globally by an earlier sync, without the bot asking now; checked as a PUT is."""
+        if problems := self._problems(Recorded("PUT", "/applications/commands", {}, commands, None)):
             raise AssertionError("Discord would refuse these commands:\n" + "\n".join(problems))
-        return self._store_commands(str(guild_id) if guild_id else "global", commands)
+        self._store_commands("global", commands)
 
-    def _store_commands(self, scope: str, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        registered = []
-        for command in commands:
-            entry = {**command, "id": str(snowflake()), "application_id": str(APPLICATION_ID), "version": "1",
-                     "type": command.get("type", wire.CHAT_INPUT)}
-            if scope != "global":
-                entry["guild_id"] = scope
-            registered.append(entry)
-        self.registered[scope] = registered
-        return registered
+    def _store_commands(self, scope: str, commands: list[dict[str, Any]]) -> None:
+        guild = {} if scope == "global" else {"guild_id": scope}
+        self.registered[scope] = [{**command, "id": str(snowflake()), "application_id": str(wire.APPLICATION_ID),
+                                   "version": "1", "type": command.get("type", wire.CHAT_INPUT), **guild}
+                                  for command in commands]
 
-    # -- REST -----------------------------------------------------------------------------------------
+    @property
+    def session(self) -> Session | None:
+        """The newest open session: the one events go to (an older one is a process since replaced)."""
+        return next((s for s in reversed(self.sessions) if s.open), None)
+
+    def queue_event(self, event: str, data: dict[str, Any]) -> None:
+        """An event for the connected bot, sent ahead of the next one (or with `flush`)."""
+        if self.session is not None:
+            self._pending.append((event, data))
+
+    async def flush(self) -> Session:
+        """Send the queued events to the connected bot; its session."""
+        if (session := self.session) is None:
+            raise AssertionError("no bot is connected to the gateway")
+        pending, self._pending = self._pending, []
+        for event, data in pending:
+            await session.send(wire.DISPATCH, data, event)
+        return session
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await (await self.flush()).send(wire.DISPATCH, data, event)
+
+    async def barrier(self) -> None:
+        """Return once the bot has read every event sent so far: discord.py reads frames in order and answers
+        a HEARTBEAT request at once, so once its heartbeat is back, every earlier listener is scheduled."""
+        session, seen = await self.flush(), self.heartbeats
+        await session.send(wire.HEARTBEAT, session.sequence)
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.heartbeats > seen), 5)
+
+    async def _serve_gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        self.gateway_query = dict(request.query)
+        session = Session(ws, request.query.get("compress"))
+        try:
+            await session.send(wire.HELLO, {"heartbeat_interval": 41_250})
+            async for frame in ws:
+                if frame.type is not WSMsgType.TEXT:
+                    break
+                op, data = (message := json.loads(frame.data)).get("op"), message.get("d")
+                if op == wire.HEARTBEAT:
+                    self.heartbeats += 1
+                    await session.send(wire.HEARTBEAT_ACK)
+                    async with self._changed:
+                        self._changed.notify_all()
+                elif op == wire.RESUME:
+                    await session.send(wire.INVALID_SESSION, False)  # identify again
+                elif op == wire.IDENTIFY and data.get("token") != wire.TOKEN:
+                    await ws.close(code=4004, message=b"Authentication failed.")
+                elif op == wire.IDENTIFY:
+                    self.identify, session.intents = data, int(data.get("intents", 0))
+                    self.sessions.append(session)
+                    self._pending = []  # READY and GUILD_CREATE carry everything as it is now
+                    await session.send(wire.DISPATCH, {
+                        "v": 10, "user": bot_user(verified=True, mfa_enabled=False, flags=0),
+                        "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+                        "session_id": f"e2e-session-{len(self.sessions)}", "resume_gateway_url": self.gateway_url,
+                        "shard": [0, 1], "application": {"id": str(wire.APPLICATION_ID), "flags": 0}}, "READY")
+                    for guild in self.guilds.values():
+                        await session.send(wire.DISPATCH, guild.payload(len(self.users)), "GUILD_CREATE")
+                    self.ready.set()
+        finally:
+            session.open = False
+        return ws
 
     async def _serve_rest(self, request: web.Request) -> web.StreamResponse:
         body: Any = None
@@ -178,8 +193,7 @@ class DiscordServer(Gateway):
             body = await request.json()
         elif request.content_type.startswith("multipart/"):
             form = await request.post()
-            if "payload_json" in form:
-                body = json.loads(str(form["payload_json"]))
+            body = json.loads(str(form["payload_json"])) if "payload_json" in form else None
         recorded = Recorded(request.method, "/" + request.match_info["tail"], dict(request.query), body,
                             request.headers.get("Authorization"))
         response = self._respond(recorded)
@@ -189,151 +203,96 @@ class DiscordServer(Gateway):
             self._changed.notify_all()
         return response
 
+    def _problems(self, request: Recorded) -> list[str]:
+        return [problem for check in self.checks for problem in check(request)]
+
     def _respond(self, request: Recorded) -> web.Response:
         if self.fail is not None and (injected := self.fail(request)) is not None:
             return injected
-        path, method = request.path, request.method
-        parts = path.strip("/").split("/")
-        if parts[0] not in ("webhooks", "interactions") and request.authorization != f"Bot {TOKEN}":
+        path, method, parts = request.path, request.method, request.path.strip("/").split("/")
+        if parts[0] not in ("webhooks", "interactions") and request.authorization != f"Bot {wire.TOKEN}":
             return error(401, 0, "401: Unauthorized")
-        if problems := request.problems():  # what Discord does with a payload over a limit
+        if problems := self._problems(request):
+            request.problems = problems
             return error(400, 50035, "Invalid Form Body", problems)
         if path == "/users/@me" and method == "GET":
-            return _json({**bot_user(), "verified": True, "mfa_enabled": False, "flags": 0})
+            return _json(bot_user(verified=True, mfa_enabled=False, flags=0))
         if path == "/oauth2/applications/@me" and method == "GET":
-            return _json(self._application())
+            return _json(APPLICATION)
         if parts[0] == "applications" and parts[-1] == "commands":
-            return self._commands(request, parts)
+            scope = parts[3] if parts[2] == "guilds" else "global"
+            if method == "PUT":
+                self._store_commands(scope, request.body)
+            return _json(self.registered.get(scope, []))
         if parts[0] == "interactions" and parts[-1] == "callback":
-            return self._callback(request, token=parts[2])
-        if parts[0] == "webhooks":
-            return self._webhook(request, parts)
-        if parts[0] == "channels" and len(parts) >= 3 and parts[2] == "messages":
-            return self._channel_messages(request, parts)
-        self.unknown_routes.append(request)
+            return self._callback(request, self.exchanges.get(parts[2]))
+        if parts[0] == "webhooks" and len(parts) >= 3 and parts[1] == str(wire.APPLICATION_ID):
+            # /webhooks/{application}/{token}[/messages/{id|@original}]; follow-ups need a callback first
+            if (exchange := self.exchanges.get(parts[2])) is None or exchange.answered_in is None:
+                return error(404, 10015, "Unknown Webhook")
+            target = parts[4] if len(parts) == 5 and parts[3] == "messages" else "" if len(parts) > 3 else None
+            return self._messages(request, target, exchange.interaction, exchange)
+        if parts[0] == "channels" and len(parts) in (3, 4) and parts[2] == "messages":
+            if (channel := self.channel_by_id(int(parts[1]))) is None:
+                return error(404, 10003, "Unknown Channel")
+            where = {"channel_id": channel.id, "guild_id": channel.guild_id}
+            return self._messages(request, parts[3] if len(parts) == 4 else None, where)
+        request.problems = ["a route the fake Discord doesn't serve"]
         return error(404, 0, f"404: the fake Discord has no route {method} {path}")
 
-    def _application(self) -> dict[str, Any]:
-        return {"id": str(APPLICATION_ID), "name": "Golden Hour", "description": "", "icon": None,
-                "bot_public": True, "bot_require_code_grant": False, "verify_key": "0" * 64, "flags": 0,
-                "owner": {"id": "1", "username": "operator", "discriminator": "0", "avatar": None},
-                "team": None, "rpc_origins": [], "interactions_endpoint_url": None}
-
-    def _commands(self, request: Recorded, parts: list[str]) -> web.Response:
-        if parts[1] != str(APPLICATION_ID):
-            return error(403, 50001, "Missing Access")
-        scope = parts[3] if len(parts) == 5 and parts[2] == "guilds" else "global"
-        if request.method == "GET":
-            return _json(self.registered.get(scope, []))
-        if request.method != "PUT":
-            return error(405, 0, "405: Method Not Allowed")
-        return _json(self._store_commands(scope, request.body or []))
-
-    def _callback(self, request: Recorded, token: str) -> web.Response:
-        interaction = self._interactions.get(token)
-        if interaction is None:
+    def _callback(self, request: Recorded, exchange: Exchange | None) -> web.Response:
+        if exchange is None:
             return error(404, 10062, "Unknown interaction")
-        if token in self._answered:
+        if exchange.answered_in is not None:
             return error(400, 40060, "Interaction has already been acknowledged.")
-        self._answered[token] = request.at - self._sent_at[token]
-        body = request.body or {}
+        exchange.answered_in = request.at - exchange.sent_at
+        interaction, body = exchange.interaction, request.body or {}
         kind, data = body.get("type"), body.get("data") or {}
-        result: dict[str, Any] = {"interaction": {"id": interaction["id"], "type": interaction["type"]}}
-        if kind in (wire.MESSAGE, wire.DEFERRED_MESSAGE):
-            message = self._new_message(interaction, token, original=True)
-            message.apply(data)
-            self._store(message, request, touched=kind == wire.MESSAGE)
-            result["interaction"].update(response_message_id=str(message.id),
-                                         response_message_loading=kind == wire.DEFERRED_MESSAGE,
-                                         response_message_ephemeral=message.ephemeral)
-            result["resource"] = {"type": kind, "message": message.payload()}
-        elif kind in (wire.DEFERRED_UPDATE, wire.UPDATE):
-            source = self._pressed.get(token)
-            if source is None:
+        result: dict[str, Any] = {"id": interaction["id"], "type": interaction["type"]}
+        if kind in (wire.MESSAGE, wire.DEFERRED_MESSAGE):  # a new message; a deferred one shows once edited
+            message = exchange.original = self._create(request, interaction, data, shown=kind == wire.MESSAGE)
+            result.update(response_message_id=str(message.id), response_message_loading=kind != wire.MESSAGE,
+                          response_message_ephemeral=message.ephemeral)
+        elif kind in (wire.DEFERRED_UPDATE, wire.UPDATE):  # the clicked message, edited now or later
+            message = self.messages.get(int(interaction["message"]["id"])) if "message" in interaction else None
+            if message is None:
                 return error(400, 50035, "Invalid Form Body: this interaction has no message to update")
-            request.message = source
+            exchange.original = message
             if kind == wire.UPDATE:
-                source.apply(data)
-                self._touch(source, token)
-            source.token, source.original = token, True
-            result["interaction"]["response_message_id"] = str(source.id)
-            result["resource"] = {"type": kind, "message": source.payload()}
-        elif kind in (wire.AUTOCOMPLETE, wire.MODAL):
+                self._show(request, message.apply(data))
+            result["response_message_id"] = str(message.id)
+        else:  # autocomplete choices, a modal
             return web.Response(status=204)
         if request.query.get("with_response") in ("1", "true", "True"):
-            return _json(result)
+            return _json({"interaction": result, "resource": {"type": kind, "message": message.payload()}})
         return web.Response(status=204)
 
-    def _new_message(self, interaction: dict[str, Any], token: str, original: bool = False) -> Message:
-        return Message(snowflake(), int(interaction["channel_id"]), int(interaction["guild_id"]), token=token,
-                       original=original)
-
-    def _webhook(self, request: Recorded, parts: list[str]) -> web.Response:
-        # /webhooks/{application}/{token}[/messages/{id|@original}]
-        if len(parts) < 3 or parts[1] != str(APPLICATION_ID):
-            return error(404, 10015, "Unknown Webhook")
-        token = parts[2]
-        interaction = self._interactions.get(token)
-        if interaction is None:
-            return error(404, 10015, "Unknown Webhook")
-        if len(parts) == 3 and request.method == "POST":  # follow-up
-            if token not in self._answered:
-                return error(404, 10015, "Unknown Webhook")  # Discord: follow-ups need a callback first
-            message = self._new_message(interaction, token)
-            message.apply(request.body or {})
-            self._store(message, request)
-            return _json(message.payload())
-        if len(parts) != 5 or parts[3] != "messages":
-            return error(404, 0, "404: Not Found")
-        if parts[4] == "@original":
-            found = next((m for m in self.messages.values() if m.token == token and m.original), None)
-        else:
-            found = self.messages.get(int(parts[4]))
-        if found is None or found.deleted:
+    def _messages(self, request: Recorded, target: str | None, where: dict[str, Any],
+                  exchange: Exchange | None = None) -> web.Response:
+        """POST creates a message (a follow-up, on a webhook); on `target` (an id, `@original`) PATCH edits it."""
+        if target is None and request.method == "POST":
+            return _json(self._create(request, where, request.body or {}).payload())
+        found = exchange.original if exchange and target == "@original" else None
+        if target and target.isdigit():
+            found = self.messages.get(int(target))
+        if found is None or found.deleted or found.channel_id != int(where["channel_id"]):
             return error(404, 10008, "Unknown Message")
-        return self._message_verb(request, found, token)
-
-    def _channel_messages(self, request: Recorded, parts: list[str]) -> web.Response:
-        channel_id = int(parts[1])
-        try:
-            channel = self.channel_by_id(channel_id)
-        except AssertionError:
-            return error(404, 10003, "Unknown Channel")
-        if len(parts) == 3 and request.method == "POST":
-            message = Message(snowflake(), channel_id, channel.guild_id)
-            message.apply(request.body or {})
-            self._store(message, request)
-            return _json(message.payload())
-        found = self.messages.get(int(parts[3])) if len(parts) == 4 else None
-        if found is None or found.deleted or found.channel_id != channel_id:
-            return error(404, 10008, "Unknown Message")
-        return self._message_verb(request, found)
-
-    def _message_verb(self, request: Recorded, message: Message, token: str | None = None) -> web.Response:
-        request.message = message
-        if request.method == "PATCH":
-            message.apply(request.body or {})
-            self._touch(message, token)
-            return _json(message.payload())
         if request.method == "DELETE":
-            message.deleted = True
+            found.deleted = True
             return web.Response(status=204)
-        return _json(message.payload())
+        if request.method == "PATCH":
+            self._show(request, found.apply(request.body or {}))
+        return _json(found.payload())
 
-    def _store(self, message: Message, request: Recorded, touched: bool = True) -> None:
+    def _create(self, request: Recorded, where: dict[str, Any], body: dict[str, Any], shown: bool = True) -> Message:
+        message = Message(snowflake(), int(where["channel_id"]), int(where["guild_id"])).apply(body)
         self.messages[message.id] = message
-        request.message = message
-        if touched:
-            self._touch(message, message.token)
+        if shown:
+            self._show(request, message)
+        return message
 
-    def _touch(self, message: Message, token: str | None) -> None:
-        """A message the bot created or edited: it belongs to its interaction's exchange, or (a message
-        sent to a channel) to every exchange under way."""
-        if token is not None:
-            if token in self._collecting:
-                self._collecting[token].append(message)
-        else:
-            for messages in self._collecting.values():
-                messages.append(message)
+    def _show(self, request: Recorded, message: Message) -> None:
+        """`request` made the bot's `message` show, new or edited."""
+        request.message = message
         for watcher in self.watchers:
             watcher(message)

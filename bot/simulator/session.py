@@ -1,98 +1,68 @@
-"""The real bot, logged in to the fake Discord on loopback, seen from one of its servers.
+"""The real bot logged in to the fake Discord on loopback, as `goldenhour run` would, seen from a server.
 
-`SimulatedServer.start(bot)` starts a `FakeDiscord` on 127.0.0.1, points discord.py at it (the public
-class attributes `discord.http.Route.BASE` and `discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY`),
-and logs the bot in as `goldenhour run` would: login, connect, READY, GUILD_CREATE. Members then use
-it through the methods here (slash commands, clicks, messages), each returning the `Exchange` of
-requests the bot answered with. The offline console and the tests drive the bot this way.
-
-discord.py reads those two addresses from its classes, so every bot in a process talks to the same
-Discord: a second bot started while one is running (a restart, a second process on the same database)
-connects to the same fake, its servers, channels, members and messages, and takes over the gateway.
-"""
+discord.py reads Discord's addresses from public class attributes (`discord.http.Route.BASE`,
+`DiscordWebSocket.DEFAULT_GATEWAY`), so every bot in a process talks to the same fake: one started while
+another runs (a restart, a second process on one database) finds the same Discord and takes the gateway."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import discord
-import discord.gateway
-import discord.http
+import discord  # its http and gateway modules come with it
 import yarl
 
-from bot.simulator.fake_discord import CONNECTION_TASK, FakeDiscord
-from bot.simulator.gateway import Session
-from bot.simulator.models import EVERYONE, TOKEN, Channel, Exchange, Guild, Message, Recorded, User
+from bot.simulator.fake_discord import CONNECTION_TASK, Client, FakeDiscord, OptionCheck
+from bot.simulator.models import Channel, Guild
+from bot.simulator.server import RequestCheck, Session
+from bot.simulator.wire import TOKEN
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from aiohttp import web
-
     from bot.runtime import GoldenHourBot
 
-
-@dataclass
-class _Pointed:
-    """The fake Discord this process's discord.py talks to, and the addresses it replaced."""
-
-    fake: FakeDiscord
-    loop: asyncio.AbstractEventLoop
-    bots: int
-    previous: tuple[str, yarl.URL]
+_DISCORD = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY  # discord.py's own
+_shared: FakeDiscord | None = None  # the fake Discord this process's discord.py talks to
+_bots = 0  # how many bots use it
 
 
-_pointed: _Pointed | None = None
-
-
-async def _fake_discord() -> FakeDiscord:
+async def _fake_discord(checks: Iterable[RequestCheck], option_checks: Iterable[OptionCheck]) -> FakeDiscord:
     """The running fake Discord of this event loop, or a new one with discord.py pointed at it."""
-    global _pointed
-    loop = asyncio.get_running_loop()
-    if _pointed is not None and _pointed.loop is loop and _pointed.fake.running:
-        _pointed.bots += 1
-        return _pointed.fake
-    fake = await FakeDiscord().start()
-    previous = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-    if _pointed is not None:  # left over from a loop that ended without closing it
-        previous = _pointed.previous
-    discord.http.Route.BASE = fake.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    _pointed = _Pointed(fake, loop, 1, previous)
-    return fake
+    global _shared, _bots
+    if _shared is None or _shared.loop is not asyncio.get_running_loop() or not _shared.running:
+        _shared, _bots = await FakeDiscord(checks, option_checks).start(), 0
+        discord.http.Route.BASE = _shared.api_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(_shared.gateway_url)
+    _bots += 1
+    return _shared
 
 
 async def _release(fake: FakeDiscord) -> None:
-    global _pointed
-    if _pointed is None or _pointed.fake is not fake:
-        return
-    _pointed.bots -= 1
-    if _pointed.bots == 0:
-        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = _pointed.previous
-        _pointed = None
-        await fake.close()
+    global _shared, _bots
+    if fake is _shared:
+        _bots -= 1
+        if _bots == 0:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = _DISCORD
+            _shared = None
+            await fake.close()
 
 
-class SimulatedServer:
-    """One server of the fake Discord, with the real bot in it. Use `await SimulatedServer.start(bot)`."""
+class SimulatedServer(Client):
+    """One server of the fake Discord with the real bot in it, and a member's client there."""
 
     def __init__(self, fake: FakeDiscord, bot: GoldenHourBot, fake_guild: Guild, session: Session,
                  connection: asyncio.Task[None] | None) -> None:
-        self.discord = fake
-        self.bot = bot
+        self.discord, self.bot, self.session, self.users, self.messages = fake, bot, session, fake.users, fake.messages
         self.fake_guild = fake_guild  # what the fake Discord holds of this server; `guild` is the bot's view
-        self.session = session
-        self._connection = connection  # None: another server of the same bot (see `add_guild`)
+        self.channels, self.guild_id = fake_guild.channels, fake_guild.id
+        self._connection = connection  # None: another server of the same bot
 
     @classmethod
-    async def start(cls, bot: GoldenHourBot, *, ready_within: float = 10.0) -> SimulatedServer:
-        """Log `bot` in to the fake Discord and wait for READY.
-
-        A bot that doesn't sync its commands on start finds them registered, as by an earlier
-        `goldenhour sync`; one that does registers them itself, over HTTP."""
-        fake = await _fake_discord()
+    async def start(cls, bot: GoldenHourBot, *, checks: Iterable[RequestCheck] = (),
+                    option_checks: Iterable[OptionCheck] = ()) -> SimulatedServer:
+        """Log `bot` in and wait for READY, with its commands registered unless it syncs them itself. A new
+        fake Discord gets the checks; a bot started while one runs finds the running one."""
+        fake = await _fake_discord(checks, option_checks)
         connection: asyncio.Task[None] | None = None
         try:
             await bot.login(TOKEN)
@@ -101,12 +71,12 @@ class SimulatedServer:
             identified = len(fake.sessions)
             connection = asyncio.create_task(bot.connect(reconnect=False), name=CONNECTION_TASK)
             ready = asyncio.create_task(bot.wait_until_ready())
-            await asyncio.wait({ready, connection}, timeout=ready_within, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({ready, connection}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
             if not ready.done():
                 ready.cancel()
                 if connection.done():
                     connection.result()  # re-raise why the bot could not connect
-                raise AssertionError(f"the bot did not become ready within {ready_within} s")
+                raise AssertionError("the bot did not become ready within 10 s")
             await fake.barrier()  # every GUILD_CREATE parsed, whatever guild_ready_timeout is
         except BaseException:
             await bot.close()
@@ -118,23 +88,16 @@ class SimulatedServer:
 
     async def close(self) -> None:
         """Close the bot (its cogs unload first) and, with the last bot, the fake Discord."""
-        if self._connection is None:
-            return
-        connection, self._connection = self._connection, None
-        await self.bot.close()
-        await asyncio.wait_for(connection, 5)
-        await _release(self.discord)
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await self.bot.close()
+            await asyncio.wait_for(connection, 5)
+            await _release(self.discord)
 
-    def add_guild(self) -> SimulatedServer:
-        """A second server with the same bot in it, with its own #general and #spoilers. Members are the
-        same Discord users; messages, requests and the bot are shared, as on Discord."""
-        return SimulatedServer(self.discord, self.bot, self.discord.add_guild(), self.session, None)
-
-    # -- what Discord holds -----------------------------------------------------------------------------
-
-    @property
-    def guild_id(self) -> int:
-        return self.fake_guild.id
+    def _live(self) -> FakeDiscord:
+        if self.discord.session is not self.session:
+            raise AssertionError("another bot has connected to the fake Discord since: events go to it now")
+        return self.discord
 
     @property
     def guild(self) -> discord.Guild:
@@ -143,93 +106,6 @@ class SimulatedServer:
         assert guild is not None, "the bot has not received this server's GUILD_CREATE"
         return guild
 
-    @property
-    def channels(self) -> dict[str, Channel]:
-        return self.fake_guild.channels
-
-    @property
-    def users(self) -> dict[str, User]:
-        return self.discord.users
-
-    @property
-    def messages(self) -> dict[int, Message]:
-        return self.discord.messages
-
-    @property
-    def requests(self) -> list[Recorded]:
-        return self.discord.requests
-
-    @property
-    def watchers(self) -> list[Callable[[Message], None]]:
-        """Told of every message the bot sends or edits (the console prints them)."""
-        return self.discord.watchers
-
-    @property
-    def fail(self) -> Callable[[Recorded], web.Response | None] | None:
-        """A hook answering some requests with an error instead: return `error(403, 50013, ...)` or None."""
-        return self.discord.fail
-
-    @fail.setter
-    def fail(self, hook: Callable[[Recorded], web.Response | None] | None) -> None:
-        self.discord.fail = hook
-
-    def add_channel(self, name: str, *, parent: str | None = None) -> Channel:
-        """A new text channel, or a thread of `parent`; the bot hears of it before the next event."""
-        return self.discord.add_channel(self.fake_guild, name, parent=parent)
-
-    def add_user(self, name: str, permissions: int | discord.Permissions = EVERYONE,
-                 roles: list[int] | None = None) -> User:
-        return self.discord.add_user(name, _bits(permissions), roles)
-
-    def set_bot_permissions(self, permissions: int | discord.Permissions) -> None:
-        """What the bot's role allows here (by default what its invite asks for): the guild cache hears
-        of it before the next event, and interactions carry it as `app_permissions`."""
-        self.discord.set_bot_permissions(self.fake_guild, _bits(permissions))
-
-    # -- what members do --------------------------------------------------------------------------------
-
-    def _live(self) -> FakeDiscord:
-        if self.discord.session is not self.session:
-            raise AssertionError("another bot has connected to the fake Discord since: events go to it now")
-        return self.discord
-
-    async def command(self, line: str, *, user: str = "member", channel: str = "general", force: bool = False,
-                      **options: Any) -> Exchange:
-        """Run a slash command: `command("/character", name="baek")`, `command("/spoilers mode", mode="off")`;
-        user options by member name (`member="helper"`). `force`: see `FakeDiscord.command`."""
-        return await self._live().command(line, user=user, channel=self.channels[channel], force=force, **options)
-
-    async def command_answered(self, line: str, *, user: str = "member", channel: str = "general",
-                               **options: Any) -> Exchange:
-        """`command`, which already waits until the interaction is answered and the bot has gone quiet."""
-        return await self.command(line, user=user, channel=channel, **options)
-
-    async def autocomplete(self, line: str, focused: str, value: str, *, user: str = "member",
-                           channel: str = "general", **options: Any) -> Exchange:
-        return await self._live().command(line, user=user, channel=self.channels[channel], focused=focused,
-                                          **{**options, focused: value})
-
-    async def message_command(self, name: str, message: Message, *, user: str = "moderator") -> Exchange:
-        return await self._live().message_command(name, message, user=user)
-
-    async def press(self, message: Message, button: str | int, *, user: str = "member",
-                    force: bool = False) -> Exchange:
-        return await self._live().press(message, button, user=user, force=force)
-
-    async def choose(self, message: Message, values: list[str], *, user: str = "member") -> Exchange:
-        return await self._live().choose(message, values, user=user)
-
-    async def press_all(self, message: Message, clicks: list[tuple[str, str | int]]) -> dict[str, list[Recorded]]:
-        return await self._live().press_all(message, clicks)
-
-    async def post(self, content: str, *, user: str = "member", channel: str = "general",
-                   attachments: list[dict[str, Any]] | None = None) -> Message:
-        return await self._live().post(content, user=user, channel=self.channels[channel], attachments=attachments)
-
-    async def settle(self, idle: float = 0.25, since: set[asyncio.Task[Any]] | None = None) -> None:
-        """Wait until the bot has done what it started since `since` (see `FakeDiscord.settle`)."""
-        await self._live().settle(idle, since)
-
-
-def _bits(permissions: int | discord.Permissions) -> int:
-    return permissions.value if isinstance(permissions, discord.Permissions) else permissions
+    def add_channel(self, name: str) -> Channel:
+        """A new text channel; the bot hears of it before the next event."""
+        return self.discord.add_channel(self.fake_guild, name)

@@ -1,37 +1,21 @@
-"""The numbers Discord's API speaks in (gateway opcodes, interaction, component and option types,
-permission and intent bits), named once for the fake Discord and its payload checks."""
+"""The numbers Discord's API speaks in, as far as the fake Discord needs them, and the fake's own ids."""
 
-from __future__ import annotations
-
-# Gateway opcodes
+# Gateway opcodes, interaction and callback types, flags, component/command/channel/option types, bits
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0, 1, 2, 6, 9, 10, 11
-
-# Interaction types
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE_INTERACTION = 2, 3, 4
-
-# Interaction callback types (Discord's InteractionResponseType)
-PONG, MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE, MODAL = 1, 4, 5, 6, 7, 8, 9
-
-# Message flags
-EPHEMERAL = 1 << 6
-COMPONENTS_V2_FLAG = 1 << 15
-
-# Component types and button styles
-ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT = 1, 2, 3, 4
-SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
-SUCCESS_STYLE, LINK_STYLE, PREMIUM_STYLE = 3, 5, 6
-
-# Application command types and option types
-CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3
-SUBCOMMAND, SUBCOMMAND_GROUP, STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = range(1, 11)
-ATTACHMENT = 11
-
-# Channel types
-TEXT_CHANNEL, PUBLIC_THREAD = 0, 11
-
-# Permission bits
+MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE, MODAL = 4, 5, 6, 7, 8, 9
+EPHEMERAL, BUTTON, STRING_SELECT, SELECT_TYPES = 1 << 6, 2, 3, frozenset({3, 5, 6, 7, 8})
+CHAT_INPUT, MESSAGE_COMMAND, PUBLIC_THREAD = 1, 3, 11
+SUBCOMMAND, SUBCOMMAND_GROUP, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 1, 2, 4, 5, 6, 7, 8, 9, 10
 MANAGE_GUILD, VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES = 1 << 5, 1 << 10, 1 << 11, 1 << 13
 READ_MESSAGE_HISTORY, USE_APPLICATION_COMMANDS = 1 << 16, 1 << 31
-
-# Gateway intents
 GUILD_MESSAGES, MESSAGE_CONTENT = 1 << 9, 1 << 15
+
+TOKEN = "e2e.dummy.token"
+APPLICATION_ID = BOT_USER_ID = 110_000_000_000_000_001
+GUILD_ID = 210_000_000_000_000_001
+MODERATOR_ROLE_ID = 310_000_000_000_000_001  # the first guild's "Spoiler Police" role
+BOT_ROLE_ID = 310_000_000_000_000_002  # the managed role Discord gives the bot when it is invited
+EVERYONE = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
+MODERATOR = EVERYONE | MANAGE_GUILD | MANAGE_MESSAGES
+BOT_PERMISSIONS = 274878000128  # what the invite asks for (see bot/cli.py)

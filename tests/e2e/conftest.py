@@ -12,6 +12,7 @@ import pytest
 from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
 from bot.simulator.session import SimulatedServer
 from bot.store import Store
+from tests import discord_rules
 from tests.conftest import make_bot
 
 
@@ -26,7 +27,7 @@ async def e2e(seeded_template: Path, tmp_path: Path, request: pytest.FixtureRequ
     `@pytest.mark.e2e_settings(spoiler_guard=True)` on a test changes the bot's settings.
 
     Tears both down cleanly and fails the test if any payload the bot sent broke one of Discord's
-    limits or went to a route Discord doesn't have.
+    rules or went to a route Discord doesn't have (see `discord_rules.problems`).
     """
     database = tmp_path / "e2e.db"
     shutil.copyfile(seeded_template, database)
@@ -36,14 +37,14 @@ async def e2e(seeded_template: Path, tmp_path: Path, request: pytest.FixtureRequ
     bot = make_bot(store, tmp_path, sync_commands=True, database=database, dev_guild_id=GUILD_ID, token=TOKEN,
                    **overrides)
     try:
-        server = await SimulatedServer.start(bot)
+        server = await SimulatedServer.start(bot, **discord_rules.HOOKS)
         try:
             yield server
         finally:
             await server.close()
     finally:
         await store.close()
-    problems = server.discord.all_problems()
+    problems = discord_rules.problems(server.discord)
     assert not problems, "\n".join(problems)
 
 

@@ -31,7 +31,7 @@ async def test_character_card_is_public_masked_and_cited(fake: FakeDiscord) -> N
     # an episode-7 alias, in a public reply under the default rules (mask after episode 0)
     assert "||Malak||" in fields["Known as"] and not _unmasked(message.text(), "Malak")
     assert card["footer"]["text"].startswith("Sources: ")
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_autocomplete_offers_at_most_25_valid_choices(fake: FakeDiscord) -> None:
@@ -39,9 +39,9 @@ async def test_autocomplete_offers_at_most_25_valid_choices(fake: FakeDiscord) -
     assert reply.callback.body["type"] == 8
     values = [c["value"] for c in reply.choices]
     assert "baek-kang-hyuk" in values and "kang-myung-hui" in values
-    assert reply.problems() == []
+    assert reply.problems == []
     everyone = await fake.autocomplete("/character", "name", "")
-    assert 0 < len(everyone.choices) <= 25 and everyone.problems() == []
+    assert 0 < len(everyone.choices) <= 25 and everyone.problems == []
 
 
 async def test_ambiguous_name_offers_a_menu_and_the_pick_becomes_the_card(fake: FakeDiscord) -> None:
@@ -56,7 +56,7 @@ async def test_ambiguous_name_offers_a_menu_and_the_pick_becomes_the_card(fake: 
     picked = await fake.choose(prompt, ["choi-jo-eun"])
     assert picked.callback.body["type"] == 7  # the prompt itself turns into the card
     assert picked.message is prompt and prompt.embeds[0]["title"] == "Choi Jo-eun"
-    assert reply.problems() == [] and stranger.problems() == [] and picked.problems() == []
+    assert reply.problems == [] and stranger.problems == [] and picked.problems == []
 
 
 async def test_related_menu_answers_privately(fake: FakeDiscord) -> None:
@@ -64,7 +64,7 @@ async def test_related_menu_answers_privately(fake: FakeDiscord) -> None:
     related = await fake.choose(card, ["yang-jae-won"], user="moderator")
     assert related.message.ephemeral and related.message.embeds[0]["title"] == "Yang Jae-won"
     assert card.embeds[0]["title"] == "Baek Kang-hyuk"  # the public card is untouched
-    assert related.problems() == []
+    assert related.problems == []
 
 
 async def test_unknown_name_and_markdown_are_answered_ephemerally_and_escaped(fake: FakeDiscord) -> None:
@@ -90,4 +90,4 @@ async def test_cast_pages_with_buttons_that_edit_the_message(e2e: SimulatedServe
     back = await fake.press(message, "◀ Previous")
     assert "Page 1/3" in message.embeds[0]["footer"]["text"]
     for exchange in (reply, stranger, turned, back):
-        assert exchange.problems() == []
+        assert exchange.problems == []

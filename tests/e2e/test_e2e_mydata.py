@@ -18,7 +18,7 @@ async def test_show_is_private_and_within_limits(fake: FakeDiscord) -> None:
     card = reply.message.embeds[0]
     assert card["title"] == "What Golden Hour stores about you"
     assert "Hidden since" in reply.message.text()
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_delete_asks_first_and_the_confirm_button_erases(fake: FakeDiscord) -> None:
@@ -33,4 +33,4 @@ async def test_delete_asks_first_and_the_confirm_button_erases(fake: FakeDiscord
     after = await fake.command("/mydata show")
     assert "Hidden since" not in after.message.text()
     for exchange in (prompt, confirmed, after):
-        assert exchange.problems() == []
+        assert exchange.problems == []

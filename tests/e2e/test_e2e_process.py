@@ -15,12 +15,13 @@ import yarl
 from bot.runtime import run_bot
 from bot.settings import ConfigError
 from bot.simulator.fake_discord import GUILD_ID, TOKEN, FakeDiscord
+from tests import discord_rules
 from tests.conftest import make_settings
 
 
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
-    server = await FakeDiscord().start()
+    server = await FakeDiscord(**discord_rules.HOOKS).start()
     monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
     yield server

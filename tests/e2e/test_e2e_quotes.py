@@ -19,24 +19,24 @@ async def test_search_highlights_matches_and_cites_sources(fake: FakeDiscord) ->
     assert "helicopter" in found["title"]
     assert "**helicopter" in found["description"]
     assert "Sources: " in found["footer"]["text"]
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_random_quote_about_a_character(fake: FakeDiscord) -> None:
     suggestions = await fake.autocomplete("/quote random", "about", "ba")
     assert {"name": "Baek Kang-hyuk", "value": "Baek Kang-hyuk"} in suggestions.choices
-    assert suggestions.problems() == []
+    assert suggestions.problems == []
     reply = await fake.command("/quote random", about="Baek Kang-hyuk")
     quote = reply.message.embeds[0]
     assert quote["title"] == "A quote about Baek Kang-hyuk" and quote["description"].startswith("> ")
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_review_autocomplete_lists_reviews_within_limits(fake: FakeDiscord) -> None:
     reply = await fake.autocomplete("/quote review", "review", "")
     assert 1 <= len(reply.choices) <= 25
     assert reply.choices[0]["value"] == "1"
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_review_pager_buttons_carry_their_page_and_answer_over_the_gateway(fake: FakeDiscord) -> None:
@@ -58,4 +58,4 @@ async def test_review_pager_buttons_carry_their_page_and_answer_over_the_gateway
     assert message.embeds[0]["footer"]["text"].startswith("Page 2 of 4")
     assert not message.buttons()[0].get("disabled")  # Previous is live now
     for exchange in (reply, stranger, turned):
-        assert exchange.problems() == []
+        assert exchange.problems == []

@@ -28,13 +28,13 @@ async def test_recap_names_the_episode_and_masks_every_line(fake: FakeDiscord) -
     assert "keep running" in recap["description"].lower()
     assert "keep running" not in _outside_spoiler_tags(recap["description"]).lower()
     assert recap["footer"]["text"].startswith("Sources: ")
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_episode_the_sources_skip_is_said_plainly(fake: FakeDiscord) -> None:
     reply = await fake.command("/recap", episode=2)
     assert NOT_COVERED in reply.message.text()
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_episode_past_the_pack_is_an_ephemeral_error(fake: FakeDiscord) -> None:
@@ -49,15 +49,15 @@ async def test_episode_past_the_pack_is_an_ephemeral_error(fake: FakeDiscord) ->
 async def test_private_recap_is_ephemeral(fake: FakeDiscord) -> None:
     reply = await fake.command("/recap", episode=1, private=True)
     assert reply.message.ephemeral and reply.message.embeds[0]["title"] == "Episode 1"
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_episode_autocomplete_and_the_episode_list(fake: FakeDiscord) -> None:
     choices = await fake.autocomplete("/recap", "episode", "")
     assert [c["value"] for c in choices.choices] == list(range(1, 9))
-    assert choices.problems() == []
+    assert choices.problems == []
     listing = await fake.command("/episodes")
     description = listing.message.embeds[0]["description"]
     assert all(f"**{n}.**" in description for n in range(1, 9))
     assert "Black Wings" in description and "Black Wings" not in _outside_spoiler_tags(description)
-    assert listing.problems() == []
+    assert listing.problems == []

@@ -31,7 +31,7 @@ async def test_user_error_reaches_the_member_ephemerally(e2e: SimulatedServer) -
     reply = await e2e.discord.command("/explode")
     assert reply.callback.body["type"] == 4
     assert reply.message.ephemeral and reply.message.content == "Episode must be between 1 and 8."
-    assert reply.problems() == []
+    assert reply.problems == []
 
 
 async def test_bug_is_answered_with_an_apology_not_a_traceback(e2e: SimulatedServer, caplog) -> None:

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.runtime import EXTENSIONS
 from bot.simulator.fake_discord import FakeDiscord, Recorded, error
 from bot.simulator.session import SimulatedServer
+from tests.simulated import message_command
 
 pytestmark = pytest.mark.skipif(not {"bot.spoilers.cog", "bot.recaps.cog"} <= set(EXTENSIONS),
                                 reason="the spoilers and recaps cogs are not both in bot.runtime.EXTENSIONS yet")
@@ -61,7 +62,7 @@ async def test_moderators_rules_change_what_public_replies_show(fake: FakeDiscor
     audit = await fake.command("/spoilers audit", user="moderator")
     assert audit.message.ephemeral and "moderator" in audit.message.text()
     for exchange in (masked, changed, shown, off_here, audit):
-        assert exchange.problems() == []
+        assert exchange.problems == []
 
 
 async def test_progress_governs_private_replies_only(fake: FakeDiscord) -> None:
@@ -75,10 +76,10 @@ async def test_progress_governs_private_replies_only(fake: FakeDiscord) -> None:
 
 async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(fake: FakeDiscord) -> None:
     original = await fake.post("Baek turns out to be Malak of Black Wings!")
-    refused = await fake.message_command("Mark as spoiler", original, user="member")
+    refused = await message_command(fake, "Mark as spoiler", original, user="member")
     assert refused.message.ephemeral and not original.deleted
 
-    marked = await fake.message_command("Mark as spoiler", original, user="moderator")
+    marked = await message_command(fake, "Mark as spoiler", original, user="moderator")
     assert marked.callback.body["type"] == 5  # deferred, ephemeral "thinking"
     copies = [r for r in marked.requests if r.method == "POST" and r.path.endswith("/messages")]
     assert len(copies) == 1 and copies[0].message is not None
@@ -88,7 +89,7 @@ async def test_mark_as_spoiler_reposts_masked_and_removes_the_original(fake: Fak
     followup = [r for r in marked.requests if r.path.startswith("/webhooks/") and r.method == "POST"]
     assert followup and followup[0].body["content"].startswith("Done")
     for exchange in (original.exchange, refused, marked):
-        assert exchange is not None and exchange.problems() == []
+        assert exchange is not None and exchange.problems == []
 
 
 @pytest.mark.e2e_settings(spoiler_guard=True)
@@ -111,7 +112,7 @@ async def test_guard_reposts_a_clear_spoiler_and_ignores_a_tagged_one(e2e: Simul
     assert posts[0].body["allowed_mentions"]["parse"] == []
     assert [r.path for r in deletes] == [f"/channels/{original.channel_id}/messages/{original.id}"]
     assert original.deleted
-    assert spoiled.problems() == []
+    assert spoiled.problems == []
 
 
 async def test_guard_needs_the_operator_opt_in(fake: FakeDiscord) -> None:
@@ -131,7 +132,7 @@ async def test_mark_as_spoiler_takes_the_copy_back_when_discord_refuses_the_dele
         return None
 
     fake.fail = refuse_delete
-    marked = await fake.message_command("Mark as spoiler", original, user="moderator")
+    marked = await message_command(fake, "Mark as spoiler", original, user="moderator")
     copy = next(r for r in marked.requests if r.method == "POST" and r.path.endswith("/messages")).message
     assert copy is not None and copy.deleted and not original.deleted
     followup = next(r for r in marked.requests if r.path.startswith("/webhooks/") and r.method == "POST")

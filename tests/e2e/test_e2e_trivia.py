@@ -15,6 +15,7 @@ from bot.simulator.fake_discord import FakeDiscord, Recorded
 from bot.simulator.session import SimulatedServer
 from bot.trivia.clock import ManualClock
 from bot.trivia.engine import TriviaEngine
+from tests import discord_rules
 
 pytestmark = pytest.mark.skipif("bot.trivia.cog" not in EXTENSIONS,
                                 reason="the trivia cog is not in bot.runtime.EXTENSIONS yet")
@@ -77,8 +78,8 @@ async def test_a_two_question_game_over_the_gateway(e2e: SimulatedServer) -> Non
     assert f"<@{fake.users['member'].id}>" in board.message.embeds[0]["description"]
     assert board.callback.body["data"]["allowed_mentions"] == {"parse": []}  # listed, never pinged
     for exchange in (start, right, wrong, again, late, board):
-        assert exchange.problems() == []
-    assert fake.all_problems() == []
+        assert exchange.problems == []
+    assert discord_rules.problems(fake) == []
 
 
 async def test_settings_are_for_moderators_only(fake: FakeDiscord) -> None:
@@ -86,7 +87,7 @@ async def test_settings_are_for_moderators_only(fake: FakeDiscord) -> None:
     assert refused.message.ephemeral and refused.message.embeds == []
     allowed = await fake.command("/trivia settings", seconds=15, user="moderator")
     assert allowed.message.ephemeral and "15" in allowed.message.text()
-    assert refused.problems() == [] and allowed.problems() == []
+    assert refused.problems == [] and allowed.problems == []
 
 
 async def test_stop_without_a_game_is_a_clear_ephemeral_error(fake: FakeDiscord) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.simulator import payload_limits as limits
 from bot.simulator.fake_discord import GUILD_ID
 from bot.simulator.session import SimulatedServer
+from tests import discord_rules
 
 
 def _registration(e2e: SimulatedServer) -> list[dict]:
@@ -19,7 +19,7 @@ def _registration(e2e: SimulatedServer) -> list[dict]:
 async def test_registration_payload_follows_discords_rules(e2e: SimulatedServer) -> None:
     payload = _registration(e2e)
     assert payload, "no commands registered"
-    assert limits.check_commands(payload) == []
+    assert discord_rules.check_commands(payload) == []
 
 
 async def test_every_command_of_every_cog_is_registered(e2e: SimulatedServer) -> None:

@@ -1,5 +1,6 @@
-"""Discord's rules for registering application commands, checked on the payload discord.py PUTs
-(bulk overwrite, global or to one guild); the numbers are in bot/limits.py."""
+"""Discord's rules for application commands: registering them, checked on the payload discord.py PUTs
+(bulk overwrite, global or to one guild), and the option values a member's client lets through
+(`check_options`, an `OptionCheck` of the fake Discord); the numbers are in bot/limits.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from bot import limits
 from bot.simulator import wire
+
+USER_COMMAND, STRING, INTEGER, BOOLEAN, NUMBER, ATTACHMENT = 2, 3, 4, 5, 10, 11
 
 
 def _length(value: Any) -> int:
@@ -82,7 +85,7 @@ def _check_command(command: dict[str, Any]) -> list[str]:
         total = _counted_characters(command)
         if total > limits.COMMAND_TOTAL:
             problems.append(f"{where}: {total} characters of names/descriptions/choices (max {limits.COMMAND_TOTAL})")
-    elif kind in (wire.USER_COMMAND, wire.MESSAGE_COMMAND):
+    elif kind in (USER_COMMAND, wire.MESSAGE_COMMAND):
         if not isinstance(name, str) or not 1 <= len(name) <= limits.COMMAND_NAME:
             problems.append(f"{where}: context-menu names must be 1–{limits.COMMAND_NAME} characters")
         if command.get("description"):
@@ -145,7 +148,7 @@ def _check_options(options: list[dict[str, Any]], where: str, depth: int) -> lis
                 problems.append(f"{label}: a subcommand can't hold subcommands")
             problems += _check_options(children, label, depth + 1)
             continue
-        if kind not in range(wire.STRING, wire.ATTACHMENT + 1):
+        if kind not in range(STRING, ATTACHMENT + 1):
             problems.append(f"{label}: unknown option type {kind!r}")
         if option.get("options"):
             problems.append(f"{label}: only subcommands and groups hold options")
@@ -162,28 +165,28 @@ def _check_option_constraints(option: dict[str, Any], label: str) -> list[str]:
     kind = option.get("type")
     choices = option.get("choices") or []
     if choices:
-        if kind not in (wire.STRING, wire.INTEGER, wire.NUMBER):
+        if kind not in (STRING, INTEGER, NUMBER):
             problems.append(f"{label}: only string, integer and number options take choices")
         if option.get("autocomplete"):
             problems.append(f"{label}: choices and autocomplete are mutually exclusive")
         problems += check_choices(choices, label)
         for choice in choices:
             value = choice.get("value")
-            if kind == wire.STRING and not isinstance(value, str):
+            if kind == STRING and not isinstance(value, str):
                 problems.append(f"{label}: choice value {value!r} is not a string")
-            if kind in (wire.INTEGER, wire.NUMBER) and (isinstance(value, bool) or not isinstance(value, int | float)):
+            if kind in (INTEGER, NUMBER) and (isinstance(value, bool) or not isinstance(value, int | float)):
                 problems.append(f"{label}: choice value {value!r} is not a number")
-    if option.get("autocomplete") and kind not in (wire.STRING, wire.INTEGER, wire.NUMBER):
+    if option.get("autocomplete") and kind not in (STRING, INTEGER, NUMBER):
         problems.append(f"{label}: only string, integer and number options autocomplete")
     for key in ("min_value", "max_value"):
-        if key in option and kind not in (wire.INTEGER, wire.NUMBER):
+        if key in option and kind not in (INTEGER, NUMBER):
             problems.append(f"{label}: {key} only applies to integer and number options")
     if "min_value" in option and "max_value" in option and option["min_value"] > option["max_value"]:
         problems.append(f"{label}: min_value is above max_value")
     for key in ("min_length", "max_length"):
         if key not in option:
             continue
-        if kind != wire.STRING:
+        if kind != STRING:
             problems.append(f"{label}: {key} only applies to string options")
         elif not (0 if key == "min_length" else 1) <= option[key] <= limits.STRING_OPTION_LENGTH:
             problems.append(f"{label}: {key} {option[key]} out of range")
@@ -200,3 +203,36 @@ def _counted_characters(command: dict[str, Any]) -> int:
         for choice in option.get("choices") or []:
             total += _length(choice.get("name")) + len(str(choice.get("value", "")))
     return total
+
+
+def check_options(where: str, specs: list[dict[str, Any]], options: list[dict[str, Any]]) -> list[str]:
+    """What Discord's client refuses to send for a command: a value of the wrong type, out of range, of
+    the wrong length or not among the choices, and a required option left out (unless autocompleting)."""
+    problems: list[str] = []
+    for option in options:
+        spec = next(s for s in specs if s["name"] == option["name"])
+        if not option.get("focused"):
+            problems += _client_allows(spec, option["value"], f"{where} {spec['name']}")
+    missing = [s["name"] for s in specs if s.get("required") and s["name"] not in {o["name"] for o in options}]
+    if missing and not any(o.get("focused") for o in options):
+        problems.append(f"{where}: the client requires {missing}")
+    return problems
+
+
+def _client_allows(spec: dict[str, Any], value: Any, where: str) -> list[str]:
+    kind = spec["type"]
+    if kind in (wire.USER, wire.CHANNEL, wire.ROLE, wire.MENTIONABLE):
+        return []  # resolved to something that exists, or refused, by the fake client
+    expected = {STRING: str, INTEGER: int, BOOLEAN: bool, NUMBER: (int, float)}.get(kind)
+    if expected is None:
+        return [f"{where}: option type {kind} is not supported by the fake client"]
+    if not isinstance(value, expected) or (kind in (INTEGER, NUMBER) and isinstance(value, bool)):
+        return [f"{where}: {value!r} is not a valid value of type {kind}"]
+    if spec.get("choices") and value not in [c["value"] for c in spec["choices"]]:
+        return [f"{where}: {value!r} is not one of the choices"]
+    if ("min_value" in spec and value < spec["min_value"]) or ("max_value" in spec and value > spec["max_value"]):
+        return [f"{where}: {value!r} is outside the range the client allows"]
+    longest = spec.get("max_length", limits.STRING_OPTION_LENGTH)
+    if kind == STRING and not spec.get("min_length", 0) <= len(value) <= longest:
+        return [f"{where}: {len(value)} characters is outside the length the client allows"]
+    return []

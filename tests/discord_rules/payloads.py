@@ -1,12 +1,12 @@
 """Discord's documented limits, checked on the JSON payloads discord.py actually sends.
 
 Discord answers a request over any of these limits with 400 and the member sees nothing (or "The
-application did not respond"), so the fake Discord refuses such a request the same way, and every
-recorded payload can be checked again here. Each checker returns a list of human-readable problems
-(empty = fine) rather than raising, so a test can report every problem of a payload at once.
+application did not respond"); installed in the fake Discord, `check_request` makes it refuse such a
+request the same way. Each checker returns a list of human-readable problems (empty = fine) rather
+than raising, so a test can report every problem of a payload at once.
 
 The limits themselves are in bot/limits.py (the renderers cut their text to the same numbers); the
-rules for registering commands are in command_rules.py.
+rules for registering commands are in commands.py.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 
 from bot import limits
 from bot.simulator import wire
-from bot.simulator.command_rules import check_choices, check_commands
+from bot.simulator.models import Recorded
+from tests.discord_rules.commands import check_choices, check_commands
 
-__all__ = ["check_callback", "check_choices", "check_commands", "check_message", "check_modal", "check_no_pings",
-           "check_request"]
+PONG, ACTION_ROW, TEXT_INPUT, LINK_STYLE, PREMIUM_STYLE, COMPONENTS_V2_FLAG = 1, 1, 4, 5, 6, 1 << 15
 
 
 def _length(value: Any) -> int:
@@ -46,7 +46,7 @@ def check_message(payload: dict[str, Any] | None, where: str = "message") -> lis
         problems.append(f"{where}: embeds hold {total} characters in total (max {limits.EMBED_TOTAL})")
     flags = payload.get("flags") or 0
     components = payload.get("components") or []
-    if flags & wire.COMPONENTS_V2_FLAG:
+    if flags & COMPONENTS_V2_FLAG:
         problems += _check_custom_ids(components, where)
     else:
         problems += _check_action_rows(components, where)
@@ -99,11 +99,11 @@ def _check_custom_ids(components: list[dict[str, Any]], where: str) -> list[str]
     seen: set[str] = set()
     for component in _walk(components):
         kind = component.get("type")
-        if kind == wire.BUTTON and component.get("style") in (wire.LINK_STYLE, wire.PREMIUM_STYLE):
+        if kind == wire.BUTTON and component.get("style") in (LINK_STYLE, PREMIUM_STYLE):
             if "custom_id" in component:
                 problems.append(f"{where}: a link button carries a custom_id")
             continue
-        if kind not in (wire.BUTTON, wire.TEXT_INPUT, *wire.SELECT_TYPES):
+        if kind not in (wire.BUTTON, TEXT_INPUT, *wire.SELECT_TYPES):
             continue
         custom_id = component.get("custom_id")
         if not isinstance(custom_id, str) or not 1 <= len(custom_id) <= limits.CUSTOM_ID:
@@ -152,7 +152,7 @@ def _check_action_rows(components: list[dict[str, Any]], where: str) -> list[str
         problems.append(f"{where}: {len(components)} action rows (max {limits.ACTION_ROWS})")
     for index, row in enumerate(components):
         label = f"{where}: row {index + 1}"
-        if row.get("type") != wire.ACTION_ROW:
+        if row.get("type") != ACTION_ROW:
             problems.append(f"{label}: top-level component of type {row.get('type')} is not an action row")
             continue
         children = row.get("components") or []
@@ -192,13 +192,14 @@ def check_callback(body: dict[str, Any] | None) -> list[str]:
         return check_choices(data.get("choices") or [])
     if kind == wire.MODAL:
         return check_modal(data)
-    if kind in (wire.PONG, wire.DEFERRED_MESSAGE, wire.DEFERRED_UPDATE):
+    if kind in (PONG, wire.DEFERRED_MESSAGE, wire.DEFERRED_UPDATE):
         return []
     return [f"callback: unknown type {kind!r}"]
 
 
-def check_request(method: str, path: str, body: Any) -> list[str]:
-    """Any recorded REST request: dispatches to the right checker by route."""
+def check_request(request: Recorded) -> list[str]:
+    """Any request the bot sends (a `RequestCheck` of the fake Discord): the right checker for its route."""
+    method, path, body = request.method, request.path, request.body
     if path.endswith("/callback"):
         return check_callback(body)
     if path.endswith("/commands") and method == "PUT":
@@ -208,11 +209,12 @@ def check_request(method: str, path: str, body: Any) -> list[str]:
     return []
 
 
-def check_no_pings(method: str, path: str, body: Any) -> list[str]:
+def check_no_pings(request: Recorded) -> list[str]:
     """The product's rule (not Discord's): a message the bot creates pings nobody unless it says whom.
 
     Creating requests must carry `allowed_mentions` without `everyone`/`roles` parsing; edits don't
     notify anyone on Discord, so they are not checked."""
+    method, path, body = request.method, request.path, request.body
     if not isinstance(body, dict):
         return []
     if path.endswith("/callback"):
