@@ -55,7 +55,7 @@ class SimulatedServer(Client):
         self.discord, self.bot, self.session, self.users, self.messages = fake, bot, session, fake.users, fake.messages
         self.fake_guild = fake_guild  # what the fake Discord holds of this server; `guild` is the bot's view
         self.channels, self.guild_id = fake_guild.channels, fake_guild.id
-        self._connection = connection  # None: another server of the same bot
+        self._gateway_task = connection  # None: another server of the same bot
 
     @classmethod
     async def start(cls, bot: GoldenHourBot, *, checks: Iterable[RequestCheck] = (),
@@ -88,8 +88,8 @@ class SimulatedServer(Client):
 
     async def close(self) -> None:
         """Close the bot (its cogs unload first) and, with the last bot, the fake Discord."""
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
+        if self._gateway_task is not None:
+            connection, self._gateway_task = self._gateway_task, None
             await self.bot.close()
             await asyncio.wait_for(connection, 5)
             await _release(self.discord)
